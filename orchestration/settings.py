@@ -1,0 +1,63 @@
+"""Runtime settings, read from environment variables (documented in the README).
+
+Every path is made absolute here, so dbt, Dagster and the dashboard, whatever their
+working directory, agree on the same files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = REPO_ROOT / "data"
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+
+
+@dataclass(frozen=True)
+class Settings:
+    source_dir: Path
+    """Folder holding the `crm/` and `erp/` exports."""
+    warehouse: Path
+    """The published DuckDB file the dashboard reads."""
+    build_warehouse: Path
+    """The working DuckDB file every refresh builds into before it is published."""
+    as_of: dt.date
+    """Reference date at which every rule is evaluated."""
+
+    def dbt_env(self) -> dict[str, str]:
+        """Environment a dbt process needs to build into the working warehouse."""
+        return {
+            "PYRAMID_WAREHOUSE": str(self.warehouse),
+            "PYRAMID_BUILD_WAREHOUSE": str(self.build_warehouse),
+            "PYRAMID_AS_OF": self.as_of.isoformat(),
+        }
+
+
+def parse_as_of(value: str | None, today: dt.date | None = None) -> dt.date:
+    """`PYRAMID_AS_OF` as a date; empty means today."""
+    if not value:
+        return today or dt.date.today()
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError as error:
+        raise ValueError(
+            f"PYRAMID_AS_OF={value!r} is not an ISO date (YYYY-MM-DD), e.g. 2026-11-23"
+        ) from error
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    env = os.environ if environ is None else environ
+    source_dir = Path(env.get("PYRAMID_SOURCE_DIR") or DATA_DIR / "demo").resolve()
+    warehouse = Path(env.get("PYRAMID_WAREHOUSE") or DATA_DIR / "warehouse.duckdb").resolve()
+    build_warehouse = Path(
+        env.get("PYRAMID_BUILD_WAREHOUSE") or warehouse.parent / "build" / warehouse.name
+    ).resolve()
+    return Settings(
+        source_dir=source_dir,
+        warehouse=warehouse,
+        build_warehouse=build_warehouse,
+        as_of=parse_as_of(env.get("PYRAMID_AS_OF")),
+    )
