@@ -1,0 +1,86 @@
+# customer-pyramid: `make demo` to see it, `make test` to check it. `make help` lists all.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml uv.lock | cksum | cut -d' ' -f1)
+
+export PYRAMID_SOURCE_DIR ?= $(CURDIR)/data/demo
+export PYRAMID_WAREHOUSE ?= $(CURDIR)/data/warehouse.duckdb
+export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
+DEMO_SCALE ?= 5000
+DEMO_SEED ?= 42
+PORT ?= 8501
+PERIOD ?=
+
+.PHONY: help
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml uv.lock
+	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	uv sync --frozen
+	@rm -f $(VENV)/.installed-*; touch $@
+
+.PHONY: venv
+venv: $(STAMP) ## Create or update the Python environment in .venv/
+
+.PHONY: manifest
+manifest: venv ## Parse the dbt project (Dagster needs its manifest)
+	cd dbt_project && ../$(BIN)/dbt parse --quiet
+
+.PHONY: demo-data
+demo-data: venv ## Generate the demo CRM/ERP exports into data/demo (if missing)
+	@if [ -f "$(PYRAMID_SOURCE_DIR)/erp/invoice_lines.csv" ]; then \
+		echo "demo sources present in $(PYRAMID_SOURCE_DIR)"; \
+	else \
+		$(PY) -m orchestration.demo_data --out "$(PYRAMID_SOURCE_DIR)" --scale $(DEMO_SCALE) --seed $(DEMO_SEED) \
+			$(if $(PYRAMID_AS_OF),--end-date $(PYRAMID_AS_OF)); \
+	fi
+
+.PHONY: refresh
+refresh: manifest ## Run the nightly pipeline once, headless (non-zero exit on failure)
+	$(PY) -m orchestration.cli refresh
+
+.PHONY: review
+review: manifest ## Run the half-yearly review by hand: make review PERIOD=2027-H1
+	@test -n "$(PERIOD)" || { echo "usage: make review PERIOD=2027-H1"; exit 2; }
+	$(PY) -m orchestration.cli review --period $(PERIOD)
+
+.PHONY: demo
+demo: demo-data manifest ## Generate demo data, run the pipeline, start the dashboard
+	$(PY) -m orchestration.cli refresh --initial-review
+	@echo ""
+	@echo "Dashboard:  http://localhost:$(PORT)"
+	@echo "Dagster UI: make dagster   (then open http://localhost:3000)"
+	@echo ""
+	$(MAKE) --no-print-directory app
+
+.PHONY: app
+app: venv ## Start the dashboard on the published warehouse
+	$(BIN)/streamlit run app/streamlit_app.py --server.port $(PORT) --server.headless true \
+		--browser.gatherUsageStats false
+
+.PHONY: dagster
+dagster: manifest ## Start the Dagster UI on http://localhost:3000
+	$(BIN)/dagster dev -m orchestration.definitions -p 3000
+
+.PHONY: lint
+lint: venv ## ruff (check + format check)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+.PHONY: format
+format: venv ## Format the Python code
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+.PHONY: test
+test: lint manifest ## Lint and run every test (dbt build, Dagster run, dashboard)
+	$(BIN)/pytest
+
+.PHONY: clean
+clean: ## Remove generated data and build output (keeps .venv)
+	rm -rf data dbt_project/target dbt_project/logs artifacts

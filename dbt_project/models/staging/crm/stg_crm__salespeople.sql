@@ -1,0 +1,27 @@
+with
+
+source as (
+
+    select * from {{ source('crm', 'salespeople') }}
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        salesperson_id,
+
+        -- strings
+        name as salesperson_name,
+        email as salesperson_email,
+        region,
+
+        -- numerics
+        cast(visits_per_week as integer) as visits_per_week
+
+    from source
+
+)
+
+select * from renamed

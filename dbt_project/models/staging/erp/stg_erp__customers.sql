@@ -1,0 +1,27 @@
+with
+
+source as (
+
+    select * from {{ source('erp', 'customers') }}
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        customer_id,
+        crm_relation_id,
+        kvk_number,
+
+        -- strings
+        name as customer_name,
+
+        -- numerics
+        cast(payment_terms_days as integer) as payment_terms_days
+
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,54 @@
+"""Every dbt model, seed and snapshot as a Dagster asset; dbt tests become asset checks."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import dagster as dg
+from dagster_dbt import DbtCliResource, dbt_assets
+
+from orchestration.project import dbt_project
+from orchestration.resources import WarehouseResource
+from orchestration.review import check_not_older_than, parse_period
+
+
+class DbtBuildConfig(dg.Config):
+    review_period: str = ""
+    """Set by the half-yearly review (YYYY-H1/H2): freeze proposals into this period."""
+
+
+def dbt_build_args(as_of: str, review_period: str = "") -> list[str]:
+    """The one dbt invocation of a run: build (seed, run, snapshot, test) at `as_of`."""
+    dbt_vars = {"as_of": as_of, "review_period": review_period}
+    return ["build", "--vars", json.dumps(dbt_vars, sort_keys=True)]
+
+
+def latest_review_period(warehouse: WarehouseResource) -> str | None:
+    with warehouse.connect_build() as con:
+        exists = con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = 'marts' and table_name = 'service_level_reviews'"
+        ).fetchone()[0]
+        if not exists:
+            return None
+        return con.execute("select max(review_period) from marts.service_level_reviews").fetchone()[0]
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project)
+def dbt_models(
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    warehouse: WarehouseResource,
+    config: DbtBuildConfig,
+):
+    settings = warehouse.settings()
+    review_period = ""
+    if config.review_period:
+        review_period = parse_period(config.review_period)
+        check_not_older_than(review_period, latest_review_period(warehouse))
+        context.log.info(f"freezing service-level proposals into review period {review_period}")
+    # dbt reads the warehouse paths and as_of from the environment (profiles.yml).
+    os.environ.update(settings.dbt_env())
+    args = dbt_build_args(settings.as_of.isoformat(), review_period)
+    yield from dbt.cli(args, context=context).stream()

@@ -1,0 +1,54 @@
+"""One ingestion asset per source table: validate the export and load `raw.<table>`.
+
+Asset keys are `[system, entity]` (e.g. `crm/relations`), the keys dagster-dbt gives the
+dbt sources over the raw schema, so every staging model is downstream of its file.
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from orchestration.contract import SOURCE_TABLES, SourceTable
+from orchestration.ingest import find_source_file, load_table
+from orchestration.resources import WarehouseResource
+
+
+def build_ingestion_asset(table: SourceTable) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=dg.AssetKey([table.system, table.entity]),
+        group_name="raw",
+        kinds={"duckdb", "csv"},
+        description=f"{table.description} Loaded from {table.relative_path}.csv or .parquet "
+        f"into raw.{table.name}; invalid rows go to raw.ingest_rejects.",
+    )
+    def _ingest(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+        settings = warehouse.settings()
+        path = find_source_file(settings.source_dir, table)
+        with warehouse.connect_build() as con:
+            result = load_table(con, table, path)
+        if result.rows_rejected:
+            context.log.warning(
+                f"{path}: {result.rows_rejected} of {result.rows_read} rows rejected "
+                f"({result.rejects_by_reason}); see raw.ingest_rejects"
+            )
+        if result.extra_columns:
+            context.log.info(f"{path}: extra columns ignored: {', '.join(result.extra_columns)}")
+        return dg.MaterializeResult(
+            metadata={
+                "source_file": dg.MetadataValue.path(result.source_file),
+                "file_format": result.file_format,
+                "loaded_at": dg.MetadataValue.timestamp(result.loaded_at),
+                "rows_read": result.rows_read,
+                "rows_loaded": result.rows_loaded,
+                "rows_rejected": result.rows_rejected,
+                "rejects_by_reason": dg.MetadataValue.json(result.rejects_by_reason),
+                "extra_columns": ", ".join(result.extra_columns) or "none",
+                "dagster/row_count": result.rows_loaded,
+            }
+        )
+
+    _ingest.__name__ = f"ingest_{table.name}"
+    return _ingest
+
+
+ingestion_assets = [build_ingestion_asset(table) for table in SOURCE_TABLES]

@@ -1,0 +1,28 @@
+"""Publish the working warehouse for the dashboard once everything upstream succeeded."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from orchestration.assets.dbt import dbt_models
+from orchestration.resources import WarehouseResource
+from orchestration.warehouse import publish
+
+
+@dg.asset(
+    deps=list(dbt_models.keys),
+    group_name="publish",
+    kinds={"duckdb"},
+    description="The warehouse the dashboard reads (PYRAMID_WAREHOUSE): a copy of the "
+    "working warehouse, swapped in atomically after ingestion and every dbt test passed.",
+)
+def published_warehouse(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    settings = warehouse.settings()
+    path = publish(settings.build_warehouse, settings.warehouse)
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(path)),
+            "as_of": settings.as_of.isoformat(),
+            "size_mb": round(path.stat().st_size / 1e6, 1),
+        }
+    )

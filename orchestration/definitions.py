@@ -1,0 +1,26 @@
+"""The single Dagster code location of customer-pyramid."""
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from orchestration.assets.dbt import dbt_models
+from orchestration.assets.ingestion import ingestion_assets
+from orchestration.assets.publish import published_warehouse
+from orchestration.jobs import (
+    half_yearly_review_schedule,
+    nightly_refresh,
+    nightly_schedule,
+    segment_review,
+)
+from orchestration.project import dbt_project
+from orchestration.resources import WarehouseResource
+
+defs = dg.Definitions(
+    assets=[*ingestion_assets, dbt_models, published_warehouse],
+    jobs=[nightly_refresh, segment_review],
+    schedules=[nightly_schedule, half_yearly_review_schedule],
+    resources={
+        "dbt": DbtCliResource(project_dir=dbt_project),
+        "warehouse": WarehouseResource(),
+    },
+)
