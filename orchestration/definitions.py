@@ -1,5 +1,8 @@
 """The single Dagster code location of customer-pyramid."""
 
+import sys
+from pathlib import Path
+
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
@@ -20,7 +23,10 @@ defs = dg.Definitions(
     jobs=[nightly_refresh, segment_review],
     schedules=[nightly_schedule, half_yearly_review_schedule],
     resources={
-        "dbt": DbtCliResource(project_dir=dbt_project),
+        # The dbt of this environment, also when .venv/bin is not on PATH (make, cron).
+        "dbt": DbtCliResource(
+            project_dir=dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt")
+        ),
         "warehouse": WarehouseResource(),
     },
 )

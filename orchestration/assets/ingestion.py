@@ -4,7 +4,6 @@ Asset keys are `[system, entity]` (e.g. `crm/relations`), the keys dagster-dbt g
 dbt sources over the raw schema, so every staging model is downstream of its file.
 """
 
-from __future__ import annotations
 
 import dagster as dg
 

@@ -1,6 +1,5 @@
 """Publish the working warehouse for the dashboard once everything upstream succeeded."""
 
-from __future__ import annotations
 
 import dagster as dg
 
