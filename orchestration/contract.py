@@ -200,9 +200,7 @@ OPPORTUNITIES = SourceTable(
         _optional("salesperson_id", "id", "Salesperson who made the quote."),
         _required("created_at", "timestamp", "When the quote was made."),
         _optional("amount", "decimal", "Quoted amount excluding VAT, EUR."),
-        _required(
-            "status", "text", "open, won or lost.", accepted_values=OPPORTUNITY_STATUSES
-        ),
+        _required("status", "text", "open, won or lost.", accepted_values=OPPORTUNITY_STATUSES),
         _optional("closed_at", "timestamp", "When the quote was won or lost; empty while open."),
     ),
 )
@@ -216,7 +214,11 @@ CUSTOMERS = SourceTable(
     columns=(
         _required("customer_id", "id", "Customer (debtor) key in the ERP."),
         _required("name", "text", "Customer name as invoiced."),
-        _optional("kvk_number", "id", "Chamber of Commerce number; links to the CRM when crm_relation_id is empty."),
+        _optional(
+            "kvk_number",
+            "id",
+            "Chamber of Commerce number; links to the CRM when crm_relation_id is empty.",
+        ),
         _optional("crm_relation_id", "id", "CRM relation this customer belongs to, if recorded."),
         _optional("payment_terms_days", "integer", "Agreed payment term in days.", min_value=0),
     ),
@@ -233,9 +235,7 @@ INVOICES = SourceTable(
         _required("customer_id", "id", "Customer invoiced."),
         _required("invoice_date", "date", "Invoice date."),
         _optional("due_date", "date", "Date payment is due."),
-        _required(
-            "invoice_type", "text", "invoice or credit_note.", accepted_values=INVOICE_TYPES
-        ),
+        _required("invoice_type", "text", "invoice or credit_note.", accepted_values=INVOICE_TYPES),
     ),
 )
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import duckdb
 import dagster as dg
+import duckdb
 
 from orchestration.settings import Settings, load_settings
 from orchestration.warehouse import connect_build

@@ -16,7 +16,9 @@ from pathlib import Path
 import duckdb
 
 
-def connect_build(build_warehouse: Path, published: Path | None = None) -> duckdb.DuckDBPyConnection:
+def connect_build(
+    build_warehouse: Path, published: Path | None = None
+) -> duckdb.DuckDBPyConnection:
     """Open the working warehouse read-write.
 
     The working file also keeps history (frozen service-level reviews, kind snapshots).

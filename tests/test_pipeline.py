@@ -30,6 +30,15 @@ MARTS = [
 ]
 
 
+def error_chain(error) -> str:
+    """The messages of a Dagster error and every error that caused it."""
+    messages = []
+    while error is not None:
+        messages.append(error.message)
+        error = error.cause
+    return "\n".join(messages)
+
+
 def count_csv_records(path: Path) -> int:
     with path.open(newline="", encoding="utf-8-sig") as handle:
         return sum(1 for _ in csv.reader(handle)) - 1
@@ -85,9 +94,7 @@ def test_refresh_is_idempotent(demo_sources, tmp_path):
     assert snapshots[0] == snapshots[1]
 
 
-def test_a_missing_required_column_fails_the_run_and_keeps_the_publication(
-    demo_sources, tmp_path
-):
+def test_a_missing_required_column_fails_the_run_and_keeps_the_publication(demo_sources, tmp_path):
     import shutil
 
     sources = tmp_path / "sources"
@@ -106,6 +113,6 @@ def test_a_missing_required_column_fails_the_run_and_keeps_the_publication(
     result = run_job(env)
     assert not result.success
     failure = next(event for event in result.all_events if event.is_step_failure)
-    message = failure.step_failure_data.error.message
+    message = error_chain(failure.step_failure_data.error)
     assert "relations.csv" in message and "created_at" in message
     assert published.stat().st_mtime_ns == before, "a failed refresh must not publish"

@@ -1,8 +1,8 @@
 """Every dbt model, seed and snapshot as a Dagster asset; dbt tests become asset checks."""
 
-
 import json
 import os
+from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
@@ -10,6 +10,10 @@ from dagster_dbt import DbtCliResource, dbt_assets
 from orchestration.project import dbt_project
 from orchestration.resources import WarehouseResource
 from orchestration.review import check_not_older_than, parse_period
+
+# One fixed target folder for pipeline runs (instead of one new folder per run, which
+# dagster-dbt would leave behind): its run_results.json always describes the last run.
+PIPELINE_TARGET_PATH = Path("target") / "pipeline"
 
 
 class DbtBuildConfig(dg.Config):
@@ -40,7 +44,9 @@ def latest_review_period(warehouse: WarehouseResource) -> str | None:
         ).fetchone()[0]
         if not exists:
             return None
-        return con.execute("select max(review_period) from marts.service_level_reviews").fetchone()[0]
+        return con.execute("select max(review_period) from marts.service_level_reviews").fetchone()[
+            0
+        ]
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project)
@@ -59,4 +65,4 @@ def dbt_models(
     # dbt reads the warehouse paths and as_of from the environment (profiles.yml).
     os.environ.update(settings.dbt_env())
     args = dbt_build_args(settings.as_of.isoformat(), review_period)
-    yield from dbt.cli(args, context=context).stream()
+    yield from dbt.cli(args, context=context, target_path=PIPELINE_TARGET_PATH).stream()

@@ -4,7 +4,6 @@ Asset keys are `[system, entity]` (e.g. `crm/relations`), the keys dagster-dbt g
 dbt sources over the raw schema, so every staging model is downstream of its file.
 """
 
-
 import dagster as dg
 
 from orchestration.contract import SOURCE_TABLES, SourceTable

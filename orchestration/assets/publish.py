@@ -1,6 +1,5 @@
 """Publish the working warehouse for the dashboard once everything upstream succeeded."""
 
-
 import dagster as dg
 
 from orchestration.assets.dbt import dbt_models

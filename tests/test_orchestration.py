@@ -1,0 +1,97 @@
+"""Orchestration without running the pipeline: definitions, dbt arguments, schedules."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import dagster as dg
+import pytest
+
+from orchestration.review import check_not_older_than, parse_period, period_for_date
+from orchestration.settings import load_settings, parse_as_of
+from tests.conftest import ensure_dbt_manifest
+
+
+@pytest.fixture(scope="module")
+def defs():
+    ensure_dbt_manifest()
+    from orchestration.definitions import defs
+
+    return defs
+
+
+def test_definitions_load_with_every_source_and_mart(defs):
+    keys = {key.to_user_string() for key in defs.resolve_all_asset_keys()}
+    for source in ("crm/relations", "erp/invoice_lines", "erp/payments"):
+        assert source in keys
+    for mart in ("customer_pyramid", "service_level_reviews", "visit_plan"):
+        assert any(key.endswith(f"/{mart}") for key in keys), mart
+    assert "published_warehouse" in keys
+    assert {job.name for job in defs.resolve_all_job_defs()} >= {
+        "nightly_refresh",
+        "segment_review",
+    }
+
+
+def test_dbt_tests_become_asset_checks(defs):
+    checks = defs.resolve_asset_graph().asset_check_keys
+    assert any(check.name.startswith("unique_relation_kinds_relation_id") for check in checks)
+
+
+def test_dbt_build_args_are_one_build_with_vars():
+    from orchestration.assets.dbt import dbt_build_args
+
+    args = dbt_build_args("2026-11-23", "2027-H1")
+    assert args[0] == "build"
+    assert args[args.index("--exclude-resource-type") + 1] == "unit_test"
+    assert json.loads(args[args.index("--vars") + 1]) == {
+        "as_of": "2026-11-23",
+        "review_period": "2027-H1",
+    }
+
+
+def test_nightly_schedule_runs_at_two(defs):
+    schedule = defs.resolve_schedule_def("nightly_refresh_schedule")
+    assert schedule.cron_schedule == "0 2 * * *"
+    assert schedule.job_name == "nightly_refresh"
+
+
+@pytest.mark.parametrize(
+    ("scheduled", "period"),
+    [(dt.datetime(2027, 1, 1, 6), "2027-H1"), (dt.datetime(2027, 7, 1, 6), "2027-H2")],
+)
+def test_review_schedule_freezes_the_period_it_opens(defs, scheduled, period):
+    schedule = defs.resolve_schedule_def("half_yearly_review_schedule")
+    assert schedule.cron_schedule == "0 6 1 1,7 *"
+    context = dg.build_schedule_context(scheduled_execution_time=scheduled)
+    (request,) = schedule.evaluate_tick(context).run_requests
+    assert request.run_config["ops"]["dbt_models"]["config"]["review_period"] == period
+
+
+def test_review_periods():
+    assert parse_period(" 2027-h1 ") == "2027-H1"
+    with pytest.raises(ValueError, match="2027-H3"):
+        parse_period("2027-H3")
+    assert period_for_date(dt.date(2026, 6, 30)) == "2026-H1"
+    assert period_for_date(dt.date(2026, 7, 1)) == "2026-H2"
+    check_not_older_than("2027-H1", "2027-H1")
+    check_not_older_than("2027-H2", "2027-H1")
+    with pytest.raises(ValueError, match="older than the latest review"):
+        check_not_older_than("2026-H2", "2027-H1")
+
+
+def test_settings_from_environment(tmp_path):
+    settings = load_settings(
+        {
+            "PYRAMID_SOURCE_DIR": str(tmp_path / "src"),
+            "PYRAMID_WAREHOUSE": str(tmp_path / "wh.duckdb"),
+            "PYRAMID_AS_OF": "2026-02-28",
+        }
+    )
+    assert settings.source_dir == tmp_path / "src"
+    assert settings.build_warehouse == tmp_path / "build" / "wh.duckdb"
+    assert settings.as_of == dt.date(2026, 2, 28)
+    assert parse_as_of("", today=dt.date(2026, 1, 2)) == dt.date(2026, 1, 2)
+    with pytest.raises(ValueError, match="PYRAMID_AS_OF"):
+        parse_as_of("31-12-2026")
