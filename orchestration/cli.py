@@ -50,9 +50,10 @@ def has_review() -> bool:
             "select count(*) from information_schema.tables "
             "where table_schema = 'marts' and table_name = 'service_level_reviews'"
         ).fetchone()[0]
-        return bool(found) and con.execute(
-            "select count(*) > 0 from marts.service_level_reviews"
-        ).fetchone()[0]
+        return (
+            bool(found)
+            and con.execute("select count(*) > 0 from marts.service_level_reviews").fetchone()[0]
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
