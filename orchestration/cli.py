@@ -33,9 +33,11 @@ def run_job(job_name: str, run_config: dict | None = None) -> bool:
     from orchestration.definitions import defs
 
     job = defs.resolve_job_def(job_name)
+    # INFO on the terminal: step starts, results and warnings, not every dbt event.
+    quiet = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
     with dg.DagsterInstance.get() as instance:
         result = job.execute_in_process(
-            run_config=run_config or {}, instance=instance, raise_on_error=False
+            run_config={**quiet, **(run_config or {})}, instance=instance, raise_on_error=False
         )
     return result.success
 
