@@ -2,57 +2,808 @@
 
 The dashboard opens the *published* warehouse read-only for each query and closes it at
 once, so it never holds a lock the nightly refresh needs, and it picks up a new
-publication (an atomic file swap) on the next query.
+publication (an atomic file swap) on the next query: the file's version (mtime, size,
+inode) is part of every cache key.
+
+Rules kept here:
+- SQL names mart columns only in this module, so a renamed column is a one-line fix.
+- Filter and search values always travel as `?` parameters; the only text formatted into
+  SQL are column names and fragments from this module's own constants.
+- Aggregation happens in DuckDB: charts get the rows they draw, lists a `limit` and the
+  total count (`count(*) over ()`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
-from orchestration.settings import load_settings
+from orchestration.settings import DBT_PROJECT_DIR, load_settings
+
+LIST_LIMIT = 1000
+CSV_LIMIT = 100_000
+PARETO_MAX_POINTS = 500
+SCORE_BIN = 0.2
+SCORE_HISTOGRAM_BIN = 0.1
 
 
 class WarehouseNotBuilt(RuntimeError):
     """The published warehouse does not exist yet: run `make refresh` (or `make demo`)."""
 
 
+class WarehouseIncomplete(RuntimeError):
+    """The warehouse lacks a mart or column the dashboard reads (older or partial build)."""
+
+
+# --- connection and cache ---------------------------------------------------------------
 def warehouse_path() -> Path:
     return load_settings().warehouse
 
 
-def _version(path: Path) -> float:
-    # Part of every cache key: a new publication (new mtime) invalidates cached results.
-    return path.stat().st_mtime if path.exists() else 0.0
+def warehouse_version(path: Path) -> tuple[int, int, int]:
+    """Changes with every publication (os.replace gives a new inode and mtime)."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return (0, 0, 0)
+    return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
 
 
-def query(sql: str, params: list | None = None) -> pd.DataFrame:
+_caching = True
+
+
+def set_caching(enabled: bool) -> None:
+    """Switch Streamlit's result cache off (the benchmark times the queries themselves)."""
+    global _caching
+    _caching = enabled
+
+
+def query(sql: str, params: list | tuple | None = None) -> pd.DataFrame:
     path = warehouse_path()
-    return _cached_query(str(path), _version(path), sql, tuple(params or ()))
+    params = tuple(params or ())
+    if not _caching:
+        return run_query(str(path), sql, params)
+    return _cached_query(str(path), warehouse_version(path), sql, params)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _cached_query(path: str, version: float, sql: str, params: tuple) -> pd.DataFrame:
+@st.cache_data(show_spinner=False, max_entries=512, ttl=dt.timedelta(hours=12))
+def _cached_query(path: str, version: tuple, sql: str, params: tuple) -> pd.DataFrame:
+    return run_query(path, sql, params)
+
+
+def run_query(path: str, sql: str, params: tuple = ()) -> pd.DataFrame:
+    """One query on a fresh read-only connection, closed before returning (no lock kept)."""
     if not Path(path).exists():
-        raise WarehouseNotBuilt(f"no published warehouse at {path}: run `make refresh` first")
-    with duckdb.connect(path, read_only=True) as con:
-        return con.execute(sql, list(params)).df()
+        raise WarehouseNotBuilt(path)
+    try:
+        with duckdb.connect(path, read_only=True) as con:
+            return con.execute(sql, list(params)).df()
+    except (duckdb.CatalogException, duckdb.BinderException) as error:
+        raise WarehouseIncomplete(str(error).splitlines()[0]) from error
 
 
-def pyramid_counts() -> pd.DataFrame:
-    return query(
+def _scalar(sql: str, params: list | tuple | None = None):
+    frame = query(sql, params)
+    return None if frame.empty else frame.iloc[0, 0]
+
+
+def _with_total(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Split the `total_rows` window column off a limited list."""
+    total = int(frame["total_rows"].iloc[0]) if not frame.empty else 0
+    return frame.drop(columns=["total_rows"]), total
+
+
+# --- filters ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Filters:
+    """The shared sidebar filters; None means all."""
+
+    salesperson_id: str | None = None
+    region: str | None = None
+    sector: str | None = None
+
+    def is_active(self) -> bool:
+        return any(v is not None for v in (self.salesperson_id, self.region, self.sector))
+
+    def clause(self, prefix: str = "", salesperson_column: str = "account_manager_id"):
+        """`(sql, params)`: a condition on the filtered columns, `true` when no filter.
+
+        Only column names from this module go into the SQL; the values are parameters.
         """
-        select pyramid_level, pyramid_level_order, count(*) as relations,
-               sum(revenue_12m) as revenue_12m
+        conditions, params = ["true"], []
+        for column, value in (
+            (salesperson_column, self.salesperson_id),
+            ("region", self.region),
+            ("sector", self.sector),
+        ):
+            if value is not None:
+                conditions.append(f"{prefix}{column} = ?")
+                params.append(value)
+        return " and ".join(conditions), params
+
+
+NO_FILTERS = Filters()
+
+
+def _search_clause(search: str | None, prefix: str = "") -> tuple[str, list]:
+    if not search:
+        return "true", []
+    return (
+        f"(contains(lower({prefix}relation_name), lower(?)) "
+        f"or contains(lower({prefix}relation_id), lower(?)))",
+        [search, search],
+    )
+
+
+# --- configuration the marts do not carry -----------------------------------------------
+DEFAULT_VARS = {
+    "abc_a_share": 0.80,
+    "abc_b_share": 0.95,
+    "score_cutoff": 3.0,
+    "matrix_relationship_threshold": 3.0,
+    "matrix_buying_threshold": 3.0,
+    "planning_horizon_weeks": 4,
+}
+
+
+@functools.cache
+def configured_vars() -> dict[str, float]:
+    """Thresholds drawn as lines (ABC shares, matrix thresholds, cut-off).
+
+    They are dbt vars, not columns, so they are read from dbt_project.yml (the pipeline
+    passes only as_of and review_period on the command line); defaults when unreadable.
+    """
+    values = dict(DEFAULT_VARS)
+    try:
+        import yaml
+
+        project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text())
+        for key in values:
+            if key in (project.get("vars") or {}):
+                values[key] = float(project["vars"][key])
+    except Exception:  # the dashboard still draws with the documented defaults
+        pass
+    return values
+
+
+# --- freshness --------------------------------------------------------------------------
+def freshness() -> dict:
+    """as_of, when the file was published (its mtime) and when the sources were loaded."""
+    path = warehouse_path()
+    frame = query(
+        """
+        select
+            (select max(as_of_date) from marts.relation_kinds) as as_of_date,
+            (select max(loaded_at) from marts.dq_ingest_runs) as loaded_at
+        """
+    )
+    published = dt.datetime.fromtimestamp(os.stat(path).st_mtime) if path.exists() else None
+    row = frame.iloc[0]
+    return {
+        "as_of_date": row["as_of_date"],
+        "loaded_at": row["loaded_at"],
+        "published_at": published,
+    }
+
+
+def filter_options() -> dict:
+    """Salespeople (id, name), regions and sectors for the sidebar, from relation_kinds."""
+    salespeople = query(
+        """
+        select account_manager_id as salesperson_id,
+               any_value(account_manager_name) as salesperson_name
+        from marts.relation_kinds
+        where account_manager_id is not null
+        group by account_manager_id
+        order by salesperson_name, salesperson_id
+        """
+    )
+    regions = query(
+        "select distinct region from marts.relation_kinds where region is not null order by 1"
+    )
+    sectors = query(
+        "select distinct sector from marts.relation_kinds where sector is not null order by 1"
+    )
+    return {
+        "salespeople": salespeople,
+        "regions": regions["region"].tolist(),
+        "sectors": sectors["sector"].tolist(),
+    }
+
+
+# --- 1. customer pyramid ----------------------------------------------------------------
+def pyramid_levels(filters: Filters = NO_FILTERS) -> pd.DataFrame:
+    """One row per level present: relations, revenue and their shares within the filter."""
+    where, params = filters.clause()
+    return query(
+        f"""
+        select pyramid_level, pyramid_level_order,
+               count(*) as relations,
+               coalesce(sum(revenue_12m), 0) as revenue_12m,
+               count(*) / sum(count(*)) over () as relation_share,
+               coalesce(sum(revenue_12m) / nullif(sum(sum(revenue_12m)) over (), 0), 0)
+                   as revenue_share
         from marts.customer_pyramid
+        where {where}
         group by pyramid_level, pyramid_level_order
         order by pyramid_level_order
+        """,
+        params,
+    )
+
+
+def pyramid_relations(
+    level: str, filters: Filters = NO_FILTERS, search: str | None = None, limit: int = LIST_LIMIT
+) -> tuple[pd.DataFrame, int]:
+    where, params = filters.clause("pyramid.")
+    search_sql, search_params = _search_clause(search, "pyramid.")
+    frame = query(
+        f"""
+        select pyramid.relation_id, pyramid.relation_name, pyramid.pyramid_level,
+               pyramid.revenue_12m, pyramid.active_rank, kinds.account_manager_name,
+               pyramid.region, pyramid.sector, kinds.city,
+               count(*) over () as total_rows
+        from marts.customer_pyramid as pyramid
+        left join marts.relation_kinds as kinds on kinds.relation_id = pyramid.relation_id
+        where pyramid.pyramid_level = ? and {where} and {search_sql}
+        order by pyramid.revenue_12m desc, pyramid.relation_id
+        limit ?
+        """,
+        [level, *params, *search_params, limit],
+    )
+    return _with_total(frame)
+
+
+# --- 2. relation kinds ------------------------------------------------------------------
+def kind_counts(filters: Filters = NO_FILTERS) -> pd.DataFrame:
+    where, params = filters.clause()
+    return query(
+        f"""
+        select relation_kind,
+               count(*) as relations,
+               count(*) filter (where is_lead) as leads,
+               count(*) filter (where needs_reactivation) as needs_reactivation,
+               coalesce(sum(revenue_12m), 0) as revenue_12m
+        from marts.relation_kinds
+        where {where}
+        group by relation_kind
+        """,
+        params,
+    )
+
+
+def leads(filters: Filters = NO_FILTERS, limit: int = LIST_LIMIT) -> tuple[pd.DataFrame, int]:
+    where, params = filters.clause()
+    frame = query(
+        f"""
+        select relation_id, relation_name, last_two_way_contact_date, account_manager_name,
+               region, sector, city, count(*) over () as total_rows
+        from marts.relation_kinds
+        where relation_kind = 'prospect' and is_lead and {where}
+        order by last_two_way_contact_date desc nulls last, relation_id
+        limit ?
+        """,
+        [*params, limit],
+    )
+    return _with_total(frame)
+
+
+def reactivation_list(
+    filters: Filters = NO_FILTERS, limit: int = LIST_LIMIT
+) -> tuple[pd.DataFrame, int]:
+    where, params = filters.clause()
+    frame = query(
+        f"""
+        select relation_id, relation_name, relation_kind, last_invoice_date,
+               months_since_last_invoice, last_two_way_contact_date, account_manager_name,
+               region, sector, city, count(*) over () as total_rows
+        from marts.relation_kinds
+        where needs_reactivation and {where}
+        order by last_invoice_date desc nulls last, relation_id
+        limit ?
+        """,
+        [*params, limit],
+    )
+    return _with_total(frame)
+
+
+def kind_history_versions() -> int | None:
+    """Rows in the kind history; None when the snapshot table does not exist yet."""
+    exists = _scalar(
+        """
+        select count(*) from duckdb_tables()
+        where schema_name = 'history' and table_name = 'relation_kinds_history'
+        """
+    )
+    if not exists:
+        return None
+    return int(_scalar("select count(*) from history.relation_kinds_history"))
+
+
+def kind_movements(filters: Filters = NO_FILTERS) -> pd.DataFrame:
+    """Kind changes per month: (change_month, from_kind, to_kind, changes).
+
+    A change is a snapshot version whose predecessor (same relation) had another kind;
+    the month is that of the as_of of the refresh that saw it.
+    """
+    where, params = filters.clause()
+    return query(
+        f"""
+        with versions as (
+            select relation_id, relation_kind, as_of_date, dbt_valid_from,
+                   account_manager_id, region, sector,
+                   lag(relation_kind) over (
+                       partition by relation_id order by dbt_valid_from
+                   ) as from_kind
+            from history.relation_kinds_history
+        )
+        select date_trunc('month', as_of_date)::date as change_month,
+               from_kind, relation_kind as to_kind, count(*) as changes
+        from versions
+        where from_kind is not null and from_kind <> relation_kind and {where}
+        group by all
+        order by change_month, changes desc
+        """,
+        params,
+    )
+
+
+# --- 3. ABC analysis --------------------------------------------------------------------
+def _abc_ranked_cte(filters: Filters) -> tuple[str, list]:
+    """The ranked relations of customer_abc within the filter, curve recomputed on them.
+
+    Unfiltered, the recomputed shares equal the mart's cumulative_customer_share and
+    cumulative_share; filtered, the curve is the selection's own Pareto curve, while
+    abc_class stays the company-wide class from the mart.
+    """
+    where, params = filters.clause("kinds.")
+    return (
+        f"""
+        ranked as (
+            select abc.relation_id, abc.revenue_rank, abc.revenue_12m, abc.abc_class,
+                   row_number() over (order by abc.revenue_rank) as position,
+                   count(*) over () as relation_total,
+                   sum(abc.revenue_12m) over (order by abc.revenue_rank) as running_revenue,
+                   sum(abc.revenue_12m) over () as revenue_total
+            from marts.customer_abc as abc
+            left join marts.relation_kinds as kinds on kinds.relation_id = abc.relation_id
+            where {where}
+        )""",
+        params,
+    )
+
+
+def pareto_points(
+    filters: Filters = NO_FILTERS, max_points: int = PARETO_MAX_POINTS
+) -> pd.DataFrame:
+    """At most ~max_points points of the Pareto curve, always with both ends and the
+    first and last relation of every class (the class boundaries)."""
+    cte, params = _abc_ranked_cte(filters)
+    return query(
+        f"""
+        with {cte},
+        curve as (
+            select position, abc_class, relation_total,
+                   position / relation_total as cumulative_customer_share,
+                   running_revenue / revenue_total as cumulative_share,
+                   lag(abc_class) over (order by position) as previous_class,
+                   lead(abc_class) over (order by position) as next_class
+            from ranked
+        )
+        select 0 as position, null as abc_class, 0.0 as cumulative_customer_share,
+               0.0 as cumulative_share, false as is_boundary,
+               (select count(*) from ranked) as relation_total
+        where exists (select 1 from ranked)
+        union all
+        select position, abc_class, cumulative_customer_share, cumulative_share,
+               abc_class is distinct from next_class and next_class is not null
+                   as is_boundary,
+               relation_total
+        from curve
+        where position = 1
+           or position = relation_total
+           or position % greatest(1, ceil(relation_total / ?)::bigint) = 0
+           or abc_class is distinct from previous_class
+           or abc_class is distinct from next_class
+        order by position
+        """,
+        [*params, max_points],
+    )
+
+
+def abc_classes(filters: Filters = NO_FILTERS) -> pd.DataFrame:
+    where, params = filters.clause("kinds.")
+    return query(
+        f"""
+        select abc.abc_class,
+               count(*) as customers,
+               sum(abc.revenue_12m) as revenue_12m,
+               count(*) / sum(count(*)) over () as customer_share,
+               sum(abc.revenue_12m) / nullif(sum(sum(abc.revenue_12m)) over (), 0)
+                   as revenue_share
+        from marts.customer_abc as abc
+        left join marts.relation_kinds as kinds on kinds.relation_id = abc.relation_id
+        where {where}
+        group by abc.abc_class
+        order by abc.abc_class
+        """,
+        params,
+    )
+
+
+# --- 4. customer rating -----------------------------------------------------------------
+def score_matrix(filters: Filters = NO_FILTERS, step: float = SCORE_BIN) -> pd.DataFrame:
+    """Customers per (relationship, buying) score cell and group: at most ~21 x 21 x 4 rows.
+
+    Bins start at multiples of `step` (floor), so a threshold on a multiple of `step`
+    never splits a cell.
+    """
+    where, params = filters.clause()
+    return query(
+        f"""
+        select floor(relationship_score / ? + 1e-9) * ? as relationship_bin,
+               floor(buying_score / ? + 1e-9) * ? as buying_bin,
+               customer_group,
+               count(*) as customers,
+               sum(revenue_12m) as revenue_12m
+        from marts.customer_scores
+        where relationship_score is not null and buying_score is not null and {where}
+        group by all
+        order by relationship_bin, buying_bin, customer_group
+        """,
+        [step, step, step, step, *params],
+    )
+
+
+def score_groups(filters: Filters = NO_FILTERS) -> pd.DataFrame:
+    where, params = filters.clause()
+    return query(
+        f"""
+        select customer_group,
+               count(*) as customers,
+               coalesce(sum(revenue_12m), 0) as revenue_12m,
+               count(*) filter (where passes_cutoff) as passes_cutoff,
+               count(*) / sum(count(*)) over () as customer_share
+        from marts.customer_scores
+        where {where}
+        group by customer_group
+        """,
+        params,
+    )
+
+
+def score_histogram(
+    filters: Filters = NO_FILTERS, step: float = SCORE_HISTOGRAM_BIN
+) -> pd.DataFrame:
+    where, params = filters.clause()
+    return query(
+        f"""
+        select round(floor(total_score / ? + 1e-9) * ?, 4) as score_bin,
+               passes_cutoff,
+               count(*) as customers
+        from marts.customer_scores
+        where {where}
+        group by all
+        order by score_bin
+        """,
+        [step, step, *params],
+    )
+
+
+def score_search(
+    filters: Filters = NO_FILTERS, search: str | None = None, limit: int = 50
+) -> pd.DataFrame:
+    """The best-scoring customers matching the search: the pick list for one relation."""
+    where, params = filters.clause()
+    search_sql, search_params = _search_clause(search)
+    return query(
+        f"""
+        select relation_id, relation_name, total_score, score_rank
+        from marts.customer_scores
+        where {where} and {search_sql}
+        order by score_rank, relation_id
+        limit ?
+        """,
+        [*params, *search_params, limit],
+    )
+
+
+def score_of(relation_id: str) -> pd.DataFrame:
+    return query(
+        """
+        select relation_id, relation_name, relation_kind, account_manager_name, revenue_12m,
+               total_score, passes_cutoff, score_rank, relationship_score, buying_score,
+               customer_group, missing_value_count, criterion_count
+        from marts.customer_scores
+        where relation_id = ?
+        """,
+        [relation_id],
+    )
+
+
+def score_components(relation_id: str) -> pd.DataFrame:
+    return query(
+        """
+        select criterion, axis, raw_value, band, band_min_value, band_max_value, score,
+               weight, contribution, direction, is_value_missing
+        from marts.customer_score_components
+        where relation_id = ?
+        order by contribution desc, criterion
+        """,
+        [relation_id],
+    )
+
+
+# --- 5. service levels ------------------------------------------------------------------
+def service_mix(filters: Filters = NO_FILTERS) -> pd.DataFrame:
+    """Customers per level: served (effective), proposed tonight and assigned at review."""
+    where, params = filters.clause()
+    return query(
+        f"""
+        with customers as (
+            select effective_level, proposed_level, assigned_level, revenue_12m
+            from marts.service_levels
+            where {where}
+        ),
+        levels as (
+            select 'effective_level' as basis, effective_level as service_level, revenue_12m
+            from customers
+            union all
+            select 'proposed_level', proposed_level, revenue_12m from customers
+            union all
+            select 'assigned_level', assigned_level, revenue_12m from customers
+            where assigned_level is not null
+        )
+        select basis, service_level, count(*) as customers,
+               coalesce(sum(revenue_12m), 0) as revenue_12m
+        from levels
+        group by all
+        order by basis, service_level
+        """,
+        params,
+    )
+
+
+def latest_review_period() -> str | None:
+    return _scalar("select max(review_period) from marts.service_level_reviews")
+
+
+def review_movements(period: str, filters: Filters = NO_FILTERS) -> pd.DataFrame:
+    where, params = filters.clause("kinds.")
+    return query(
+        f"""
+        select reviews.movement, count(*) as customers
+        from marts.service_level_reviews as reviews
+        left join marts.relation_kinds as kinds on kinds.relation_id = reviews.relation_id
+        where reviews.review_period = ? and {where}
+        group by reviews.movement
+        """,
+        [period, *params],
+    )
+
+
+def review_moves(
+    period: str, filters: Filters = NO_FILTERS, limit: int = LIST_LIMIT
+) -> tuple[pd.DataFrame, int]:
+    """Promotions and demotions of one review, biggest revenue first."""
+    where, params = filters.clause("kinds.")
+    frame = query(
+        f"""
+        select reviews.relation_id, kinds.relation_name, reviews.movement,
+               reviews.previous_level, reviews.proposed_level, reviews.override_level,
+               reviews.assigned_level, reviews.override_reason, reviews.decided_by,
+               reviews.abc_class, reviews.revenue_12m, reviews.growth_potential,
+               kinds.account_manager_name, count(*) over () as total_rows
+        from marts.service_level_reviews as reviews
+        left join marts.relation_kinds as kinds on kinds.relation_id = reviews.relation_id
+        where reviews.review_period = ? and reviews.movement in ('promoted', 'demoted')
+          and {where}
+        order by reviews.movement, reviews.revenue_12m desc, reviews.relation_id
+        limit ?
+        """,
+        [period, *params, limit],
+    )
+    return _with_total(frame)
+
+
+def proposals_different(
+    filters: Filters = NO_FILTERS, limit: int = LIST_LIMIT
+) -> tuple[pd.DataFrame, int]:
+    where, params = filters.clause("levels.")
+    frame = query(
+        f"""
+        select levels.relation_id, levels.relation_name, levels.assigned_level,
+               levels.proposed_level, levels.review_period, levels.abc_class,
+               levels.revenue_12m, levels.growth_potential, levels.override_reason,
+               kinds.account_manager_name, count(*) over () as total_rows
+        from marts.service_levels as levels
+        left join marts.relation_kinds as kinds on kinds.relation_id = levels.relation_id
+        where levels.is_proposal_different and {where}
+        order by levels.revenue_12m desc, levels.relation_id
+        limit ?
+        """,
+        [*params, limit],
+    )
+    return _with_total(frame)
+
+
+def service_capacities() -> pd.DataFrame:
+    """The capacities per level: the seed table config.service_level_capacities."""
+    return query(
+        """
+        select service_level, response_time_hours, response_rule_nl, response_rule_en,
+               max_discount_pct, payment_terms_days, free_delivery, fixed_contact_person,
+               visits_per_year
+        from config.service_level_capacities
+        order by service_level
         """
     )
 
 
-def as_of_date():
-    return query("select max(as_of_date) as as_of_date from marts.relation_kinds").iloc[0, 0]
+# --- 6. visit planning ------------------------------------------------------------------
+def salesperson_portfolio() -> pd.DataFrame:
+    return query(
+        """
+        select salesperson_id, salesperson_name, region, relation_count, active_count,
+               inactive_count, prospect_count, suspect_count, lead_count,
+               needs_reactivation_count, top_count, large_count, medium_count, small_count,
+               revenue_12m, level_a_count, level_b_count, level_c_count, visits_per_week,
+               visits_planned, visits_over_capacity, overdue_visit_count,
+               reactivation_visit_count, due_visit_count, prospect_follow_up_visit_count,
+               visit_capacity, capacity_used_share, planning_horizon_weeks,
+               first_week_start
+        from marts.salesperson_portfolio
+        order by salesperson_name, salesperson_id
+        """
+    )
+
+
+def _salesperson_clause(salesperson_id: str | None) -> tuple[str, list]:
+    return ("true", []) if salesperson_id is None else ("salesperson_id = ?", [salesperson_id])
+
+
+def visit_weeks(salesperson_id: str | None = None) -> pd.DataFrame:
+    """Visits per week and reason, within capacity or over it (all salespeople: None)."""
+    where, params = _salesperson_clause(salesperson_id)
+    return query(
+        f"""
+        select week_number, week_start, reason, within_capacity, count(*) as visits
+        from marts.visit_plan
+        where {where}
+        group by all
+        order by week_number, reason
+        """,
+        params,
+    )
+
+
+VISIT_COLUMNS = (
+    "priority",
+    "week_number",
+    "week_start",
+    "within_capacity",
+    "reason",
+    "relation_id",
+    "relation_name",
+    "relation_kind",
+    "service_level",
+    "last_visit_date",
+    "next_due_date",
+    "days_overdue",
+    "last_two_way_contact_date",
+    "revenue_12m",
+    "salesperson_id",
+    "salesperson_name",
+)
+
+
+def visit_plan(
+    salesperson_id: str | None = None,
+    reasons: tuple[str, ...] | None = None,
+    limit: int = LIST_LIMIT,
+) -> tuple[pd.DataFrame, int]:
+    """The plan in priority order; no contact persons or other personal data (AVG)."""
+    where, params = _salesperson_clause(salesperson_id)
+    reason_sql = "true"
+    if reasons is not None:
+        reason_sql = "list_contains(?, reason)"
+        params = [*params, list(reasons)]
+    frame = query(
+        f"""
+        select {", ".join(VISIT_COLUMNS)}, reason_label_nl, reason_label_en,
+               count(*) over () as total_rows
+        from marts.visit_plan
+        where {where} and {reason_sql}
+        order by salesperson_name, salesperson_id, priority
+        limit ?
+        """,
+        [*params, limit],
+    )
+    return _with_total(frame)
+
+
+# --- 7. data quality --------------------------------------------------------------------
+def ingest_runs() -> pd.DataFrame:
+    return query(
+        """
+        select source_table, source_file, file_format, rows_read, rows_loaded, rows_rejected,
+               extra_columns, loaded_at
+        from marts.dq_ingest_runs
+        order by source_table
+        """
+    )
+
+
+def reject_counts() -> pd.DataFrame:
+    return query(
+        """
+        select source_table, reason, count(*) as rejected_rows
+        from marts.dq_ingest_rejects
+        group by all
+        order by rejected_rows desc, source_table, reason
+        """
+    )
+
+
+def rejects(limit: int = LIST_LIMIT) -> tuple[pd.DataFrame, int]:
+    frame = query(
+        """
+        select source_table, source_file, line_number, column_name, raw_value, reason,
+               count(*) over () as total_rows
+        from marts.dq_ingest_rejects
+        order by source_table, line_number
+        limit ?
+        """,
+        [limit],
+    )
+    return _with_total(frame)
+
+
+def unlinked_erp_customers(limit: int = LIST_LIMIT) -> tuple[pd.DataFrame, int, float]:
+    frame = query(
+        """
+        select customer_id, customer_name, crm_relation_id, kvk_number, reason, invoice_count,
+               revenue_12m, last_invoice_date,
+               count(*) over () as total_rows,
+               sum(revenue_12m) over () as total_revenue
+        from marts.dq_unlinked_erp_customers
+        order by revenue_12m desc nulls last, customer_id
+        limit ?
+        """,
+        [limit],
+    )
+    revenue = float(frame["total_revenue"].iloc[0] or 0) if not frame.empty else 0.0
+    frame, total = _with_total(frame.drop(columns=["total_revenue"]))
+    return frame, total, revenue
+
+
+def unassigned_relations(limit: int = LIST_LIMIT) -> tuple[pd.DataFrame, int]:
+    frame = query(
+        """
+        select relation_id, relation_name, relation_kind, revenue_12m, account_manager_id,
+               reason, count(*) over () as total_rows
+        from marts.dq_relations_without_salesperson
+        order by revenue_12m desc nulls last, relation_id
+        limit ?
+        """,
+        [limit],
+    )
+    return _with_total(frame)
+
+
+def unassigned_counts() -> pd.DataFrame:
+    return query(
+        """
+        select reason, relation_kind, count(*) as relations
+        from marts.dq_relations_without_salesperson
+        group by all
+        order by reason, relation_kind
+        """
+    )

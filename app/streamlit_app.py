@@ -1,10 +1,51 @@
-"""customer-pyramid dashboard: the entry script and router (`make app`)."""
+"""customer-pyramid dashboard: the entry script and router (`make app`).
+
+Runs for every page: language switch, navigation, and one place that turns a missing or
+incomplete warehouse into an explanation instead of a stack trace.
+"""
 
 import streamlit as st
 
-st.set_page_config(page_title="Klantenpiramide", layout="wide")
+from app import data, filters, i18n
+from app.i18n import t
 
-pages = [
-    st.Page("pages/pyramid.py", title="Klantenpiramide", default=True),
+st.set_page_config(
+    page_title="Klantenpiramide", page_icon=":material/change_history:", layout="wide"
+)
+
+if st.session_state.get(i18n.LANG_KEY) not in i18n.LANGUAGES:
+    st.session_state[i18n.LANG_KEY] = i18n.DEFAULT_LANGUAGE
+with st.sidebar:
+    st.radio(
+        t("app.language"),
+        list(i18n.LANGUAGES),
+        key=i18n.LANG_KEY,
+        format_func=i18n.LANGUAGE_NAMES.get,
+        horizontal=True,
+    )
+filters.keep_state()
+
+# url_path stays Dutch in both languages, so links and bookmarks do not change.
+PAGES = [
+    ("pages/pyramid.py", "page.pyramid", "klantenpiramide", ":material/change_history:"),
+    ("pages/relation_kinds.py", "page.kinds", "relatiesoorten", ":material/category:"),
+    ("pages/abc.py", "page.abc", "abc-analyse", ":material/show_chart:"),
+    ("pages/scoring.py", "page.scoring", "klantwaardering", ":material/star:"),
+    ("pages/service_levels.py", "page.service", "serviceniveaus", ":material/support_agent:"),
+    ("pages/visit_planning.py", "page.visits", "bezoekplanning", ":material/event:"),
+    ("pages/data_quality.py", "page.dq", "datakwaliteit", ":material/fact_check:"),
 ]
-st.navigation(pages).run()
+page = st.navigation(
+    [
+        st.Page(path, title=t(title), url_path=url, icon=icon, default=index == 0)
+        for index, (path, title, url, icon) in enumerate(PAGES)
+    ]
+)
+try:
+    page.run()
+except data.WarehouseNotBuilt:
+    st.info(t("wh.missing", path=data.warehouse_path()), icon=":material/info:")
+except data.WarehouseIncomplete as error:
+    st.warning(
+        t("wh.incomplete", path=data.warehouse_path(), detail=error), icon=":material/warning:"
+    )

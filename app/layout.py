@@ -1,0 +1,70 @@
+"""What every page shares: title, as_of and freshness line, tables with a row limit."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from app import data, i18n
+from app.i18n import t
+
+
+def page_header(title_key: str) -> dict:
+    """Title plus as_of and freshness; stops the page with an explanation when there is
+    no usable warehouse (the entry script catches data errors raised later on)."""
+    st.title(t(title_key))
+    fresh = data.freshness()
+    st.caption(freshness_line(fresh))
+    return fresh
+
+
+def _age(published: dt.datetime | None, lang: str) -> str:
+    if published is None:
+        return t("fresh.unknown", lang)
+    minutes = max(int((dt.datetime.now() - published).total_seconds() // 60), 0)
+    if minutes < 120:
+        return t("fresh.age.minutes", lang, n=minutes)
+    if minutes < 48 * 60:
+        return t("fresh.age.hours", lang, n=minutes // 60)
+    return t("fresh.age.days", lang, n=minutes // (24 * 60))
+
+
+def freshness_line(fresh: dict, lang: str | None = None) -> str:
+    lang = lang or i18n.current_language()
+    unknown = t("fresh.unknown", lang)
+    return t(
+        "fresh.caption",
+        lang,
+        as_of=i18n.fmt_date(fresh["as_of_date"], lang) or unknown,
+        published=i18n.fmt_datetime(fresh["published_at"], lang) or unknown,
+        age=_age(fresh["published_at"], lang),
+        loaded=i18n.fmt_datetime(fresh["loaded_at"], lang) or unknown,
+    )
+
+
+def table(
+    frame: pd.DataFrame,
+    total: int | None = None,
+    columns: list[str] | None = None,
+    key: str | None = None,
+    height: int | None = None,
+) -> None:
+    """A translated, formatted table; with `total`, the 'x of y rows shown' line."""
+    if frame.empty:
+        st.info(t("rows.none"))
+        return
+    st.dataframe(
+        i18n.styled(frame, columns=columns),
+        hide_index=True,
+        width="stretch",
+        key=key,
+        height=height or "auto",
+    )
+    if total is not None:
+        st.caption(t("rows.shown", shown=i18n.fmt_int(len(frame)), total=i18n.fmt_int(total)))
+
+
+def chart(spec, key: str | None = None, **kwargs):
+    return st.altair_chart(spec, width="stretch", key=key, **kwargs)

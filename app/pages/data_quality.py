@@ -1,0 +1,59 @@
+"""Datakwaliteit: freshness, rejected rows, unlinked ERP customers, relations without a
+salesperson."""
+
+import streamlit as st
+
+from app import charts, data, i18n, layout
+from app.i18n import t
+
+fresh = layout.page_header("page.dq")
+lang = i18n.current_language()
+runs = data.ingest_runs()
+
+st.subheader(t("dq.fresh"))
+as_of_column, published_column, loaded_column, rejected_column = st.columns(4)
+as_of_column.metric(t("dq.metric.as_of"), i18n.fmt_date(fresh["as_of_date"]) or "—")
+published_column.metric(t("dq.metric.published"), i18n.fmt_datetime(fresh["published_at"]) or "—")
+loaded_column.metric(t("dq.metric.loaded"), i18n.fmt_datetime(fresh["loaded_at"]) or "—")
+rejected_column.metric(t("dq.metric.rejected"), i18n.fmt_int(int(runs["rows_rejected"].sum())))
+st.markdown(f"**{t('dq.runs')}**")
+layout.table(runs, key="ingest_runs")
+
+st.subheader(t("dq.rejects"))
+reject_counts = data.reject_counts()
+if reject_counts.empty:
+    st.success(t("dq.rejects.none"))
+else:
+    left, right = st.columns([2, 3])
+    with left:
+        layout.chart(charts.reject_counts_chart(reject_counts, lang))
+    with right:
+        layout.table(reject_counts, key="reject_counts")
+    reject_rows, reject_total = data.rejects()
+    layout.table(reject_rows, reject_total, key="rejects")
+
+st.subheader(t("dq.unlinked"))
+unlinked, unlinked_total, unlinked_revenue = data.unlinked_erp_customers()
+if unlinked_total == 0:
+    st.success(t("dq.unlinked.none"))
+else:
+    st.caption(
+        t(
+            "dq.unlinked.caption",
+            n=i18n.fmt_int(unlinked_total),
+            revenue=i18n.fmt_eur(unlinked_revenue),
+        )
+    )
+    layout.table(unlinked, unlinked_total, key="unlinked")
+
+st.subheader(t("dq.unassigned"))
+unassigned, unassigned_total = data.unassigned_relations()
+if unassigned_total == 0:
+    st.success(t("dq.unassigned.none"))
+else:
+    st.caption(t("dq.unassigned.caption"))
+    counts = data.unassigned_counts()
+    counts["reason"] = counts["reason"].map(lambda v: i18n.label("dq_reason", v))
+    layout.table(counts, key="unassigned_counts")
+    unassigned["reason"] = unassigned["reason"].map(lambda v: i18n.label("dq_reason", v))
+    layout.table(unassigned, unassigned_total, key="unassigned")

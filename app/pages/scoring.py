@@ -1,0 +1,122 @@
+"""Klantwaardering: the customer matrix, the score distribution and one score explained."""
+
+import streamlit as st
+
+from app import charts, data, filters, i18n, layout
+from app.i18n import t
+
+layout.page_header("page.scoring")
+chosen = filters.sidebar_filters()
+lang = i18n.current_language()
+settings = data.configured_vars()
+st.markdown(t("score.intro"))
+if chosen.is_active():
+    st.caption(filters.describe(chosen))
+
+groups = data.score_groups(chosen)
+if groups.empty:
+    st.info(t("score.empty"))
+    st.stop()
+
+by_group = groups.set_index("customer_group")
+group_columns = st.columns(len(i18n.CUSTOMER_GROUPS))
+for column, group in zip(group_columns, i18n.CUSTOMER_GROUPS, strict=True):
+    count = int(by_group["customers"].get(group, 0))
+    revenue = by_group["revenue_12m"].get(group, 0)
+    column.metric(
+        i18n.label("customer_group", group),
+        i18n.fmt_int(count),
+        i18n.fmt_eur(revenue),
+        delta_color="off",
+        delta_arrow="off",
+    )
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader(t("score.matrix"))
+    cells = data.score_matrix(chosen)
+    layout.chart(
+        charts.score_matrix_chart(
+            cells,
+            lang,
+            settings["matrix_relationship_threshold"],
+            settings["matrix_buying_threshold"],
+            data.SCORE_BIN,
+        )
+    )
+    st.caption(
+        t(
+            "score.matrix.caption",
+            step=i18n.fmt_number(data.SCORE_BIN, decimals=1),
+            rel=i18n.fmt_number(settings["matrix_relationship_threshold"], decimals=1),
+            buy=i18n.fmt_number(settings["matrix_buying_threshold"], decimals=1),
+        )
+    )
+with right:
+    st.subheader(t("score.total"))
+    histogram = data.score_histogram(chosen)
+    layout.chart(
+        charts.score_histogram_chart(
+            histogram, lang, settings["score_cutoff"], data.SCORE_HISTOGRAM_BIN
+        )
+    )
+    customers = int(groups["customers"].sum())
+    passing = int(groups["passes_cutoff"].sum())
+    st.caption(
+        t(
+            "score.cutoff.caption",
+            passes=i18n.fmt_int(passing),
+            n=i18n.fmt_int(customers),
+            cutoff=i18n.fmt_number(settings["score_cutoff"], decimals=1),
+            share=i18n.fmt_pct(passing / customers if customers else 0),
+        )
+    )
+    st.subheader(t("score.groups"))
+    layout.table(groups, columns=["customer_group", "customers", "customer_share", "revenue_12m"])
+
+st.subheader(t("score.explain"))
+search = st.text_input(t("filter.search"), key="score_search")
+candidates = data.score_search(chosen, search.strip() or None)
+if candidates.empty:
+    st.info(t("score.pick.none"))
+    st.stop()
+names = {
+    row.relation_id: f"{row.relation_name} ({row.relation_id}) · "
+    f"{i18n.fmt_number(row.total_score, decimals=2)}"
+    for row in candidates.itertuples()
+}
+if st.session_state.get("score_relation") not in names:
+    st.session_state["score_relation"] = next(iter(names))
+relation_id = st.selectbox(
+    t("score.pick"), list(names), key="score_relation", format_func=names.get
+)
+st.caption(t("score.pick.caption", n=len(candidates)))
+
+score = data.score_of(relation_id)
+components = data.score_components(relation_id)
+if not score.empty:
+    row = score.iloc[0]
+    st.markdown(
+        t(
+            "score.explain.caption",
+            name=f"**{row['relation_name']}**",
+            total=f"**{i18n.fmt_number(row['total_score'], decimals=2)}**",
+            rank=i18n.fmt_int(row["score_rank"]),
+            group=i18n.label("customer_group", row["customer_group"]),
+            cutoff=t("score.passes" if row["passes_cutoff"] else "score.fails"),
+        )
+    )
+explained = components.copy()
+explained["raw_value"] = [
+    i18n.fmt_raw_value(criterion, value)
+    for criterion, value in zip(explained["criterion"], explained["raw_value"], strict=True)
+]
+chart_column, table_column = st.columns([2, 3])
+with chart_column:
+    layout.chart(charts.score_components_chart(components, lang))
+with table_column:
+    layout.table(
+        explained,
+        columns=["criterion", "axis", "raw_value", "band", "score", "weight", "contribution"],
+        key="score_components",
+    )

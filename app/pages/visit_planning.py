@@ -1,0 +1,135 @@
+"""Bezoekplanning: one salesperson's plan for the coming weeks, or all salespeople compared."""
+
+import streamlit as st
+
+from app import charts, data, i18n, layout
+from app.i18n import t
+
+layout.page_header("page.visits")
+lang = i18n.current_language()
+portfolio = data.salesperson_portfolio()
+if portfolio.empty:
+    st.info(t("visit.none_salespeople"))
+    st.stop()
+
+first = portfolio.iloc[0]
+st.markdown(
+    t(
+        "visit.intro",
+        weeks=int(first["planning_horizon_weeks"]),
+        start=i18n.fmt_date(first["first_week_start"]),
+    )
+)
+names = dict(zip(portfolio["salesperson_id"], portfolio["salesperson_name"], strict=True))
+if st.session_state.get("visit_salesperson") not in [None, *names]:
+    st.session_state["visit_salesperson"] = None
+salesperson_id = st.selectbox(
+    t("visit.who"),
+    [None, *names],
+    key="visit_salesperson",
+    format_func=lambda v: t("visit.manager") if v is None else f"{names[v]} ({v})",
+)
+reasons = st.multiselect(
+    t("visit.reasons"),
+    list(charts.REASON_COLORS),
+    default=list(charts.REASON_COLORS),
+    format_func=lambda v: i18n.label("reason", v),
+    key="visit_reasons",
+)
+
+if salesperson_id is None:
+    mine = portfolio
+    capacity_per_week = float(portfolio["visits_per_week"].sum())
+else:
+    mine = portfolio[portfolio["salesperson_id"] == salesperson_id]
+    capacity_per_week = float(mine["visits_per_week"].iloc[0])
+
+st.subheader(t("visit.capacity"))
+planned = int(mine["visits_planned"].sum())
+over = int(mine["visits_over_capacity"].sum())
+st.caption(
+    t(
+        "visit.capacity.caption",
+        planned=i18n.fmt_int(planned),
+        capacity=i18n.fmt_int(int(mine["visit_capacity"].sum())),
+        over=i18n.fmt_int(over),
+    )
+)
+weeks = data.visit_weeks(salesperson_id)
+if weeks.empty:
+    st.info(t("visit.plan.none"))
+else:
+    layout.chart(charts.visit_weeks_chart(weeks, lang, capacity_per_week))
+
+if salesperson_id is None:
+    st.subheader(t("visit.compare"))
+    layout.chart(charts.salespeople_capacity_chart(portfolio, lang))
+    layout.table(
+        portfolio,
+        columns=[
+            "salesperson_name",
+            "region",
+            "relation_count",
+            "active_count",
+            "inactive_count",
+            "prospect_count",
+            "suspect_count",
+            "lead_count",
+            "needs_reactivation_count",
+            "top_count",
+            "large_count",
+            "medium_count",
+            "small_count",
+            "revenue_12m",
+            "level_a_count",
+            "level_b_count",
+            "level_c_count",
+            "visits_per_week",
+            "visit_capacity",
+            "visits_planned",
+            "visits_over_capacity",
+            "capacity_used_share",
+        ],
+        key="portfolio",
+    )
+
+st.subheader(t("visit.plan"))
+plan, total = data.visit_plan(salesperson_id, tuple(reasons))
+if total == 0:
+    st.info(t("visit.plan.none"))
+    st.stop()
+plan_columns = [
+    "priority",
+    "week_number",
+    "week_start",
+    "within_capacity",
+    "reason",
+    "relation_id",
+    "relation_name",
+    "relation_kind",
+    "service_level",
+    "last_visit_date",
+    "next_due_date",
+    "days_overdue",
+    "last_two_way_contact_date",
+    "revenue_12m",
+]
+if salesperson_id is None:
+    plan_columns.insert(0, "salesperson_name")
+layout.table(plan, total, columns=plan_columns, key="visit_plan")
+
+
+def plan_csv() -> bytes:
+    """The whole selection (up to CSV_LIMIT rows), built only when the button is clicked."""
+    full, _ = data.visit_plan(salesperson_id, tuple(reasons), limit=data.CSV_LIMIT)
+    return i18n.to_csv(full, plan_columns, lang)
+
+
+st.download_button(
+    t("download.csv"),
+    data=plan_csv,
+    file_name=f"bezoekplan_{salesperson_id or 'alle'}.csv",
+    mime="text/csv",
+    key="visit_csv",
+)
+st.caption(t("visit.csv.caption"))
