@@ -565,7 +565,7 @@ def visit_weeks_chart(weeks: pd.DataFrame, lang: str, capacity_per_week: float) 
     capacity; the line is the capacity available per week."""
     frame = weeks.copy()
     frame["week_label"] = [
-        f"{i18n.column('week_number', lang)} {n} ({i18n.fmt_date(d, lang)})"
+        f"{i18n.column('week_number', lang)} {n} · {i18n.fmt_date(d, lang)}"
         for n, d in zip(frame["week_number"], frame["week_start"], strict=True)
     ]
     over = i18n.t("visit.over", lang)
@@ -583,7 +583,12 @@ def visit_weeks_chart(weeks: pd.DataFrame, lang: str, capacity_per_week: float) 
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            x=alt.X("week_label:N", sort=weeks_order, title=None, axis=alt.Axis(labelAngle=0)),
+            x=alt.X(
+                "week_label:N",
+                sort=weeks_order,
+                title=None,
+                axis=alt.Axis(labelAngle=0, labelLimit=240),
+            ),
             y=alt.Y("sum(visits):Q", title=i18n.column("visits", lang)),
             color=alt.Color(
                 "reason_label:N",
@@ -663,7 +668,8 @@ def salespeople_capacity_chart(portfolio: pd.DataFrame, lang: str) -> alt.LayerC
             ],
         )
     )
-    chart = alt.layer(bars, ticks).properties(height=max(22 * len(frame), 120))
+    # Streamlit fits the whole chart, legend included, into the height: leave room for it.
+    chart = alt.layer(bars, ticks).properties(height=30 * len(frame) + 110)
     return _finish(chart, lang)
 
 

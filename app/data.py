@@ -1,23 +1,26 @@
 """Every query the dashboard runs: marts only, parameterised, read-only connections.
 
 The dashboard opens the *published* warehouse read-only for each query and closes it at
-once, so it never holds a lock the nightly refresh needs, and it picks up a new
-publication (an atomic file swap) on the next query: the file's version (mtime, size,
-inode) is part of every cache key.
+once (or, within one page run, at the end of it: see `batch`), so it never holds a lock
+the nightly refresh needs between interactions, and it picks up a new publication (an
+atomic file swap) on the next query: the file's version (mtime, size, inode) is part of
+every cache key.
 
 Rules kept here:
 - SQL names mart columns only in this module, so a renamed column is a one-line fix.
 - Filter and search values always travel as `?` parameters; the only text formatted into
   SQL are column names and fragments from this module's own constants.
 - Aggregation happens in DuckDB: charts get the rows they draw, lists a `limit` and the
-  total count (`count(*) over ()`).
+  total count (see `_limited`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,7 +73,18 @@ def query(sql: str, params: list | tuple | None = None) -> pd.DataFrame:
     params = tuple(params or ())
     if not _caching:
         return run_query(str(path), sql, params)
-    return _cached_query(str(path), warehouse_version(path), sql, params)
+    return _cached_query(str(path), _pinned_version(path), sql, params)
+
+
+def _pinned_version(path: Path) -> tuple[int, int, int]:
+    """The file's version, taken once per batch: a page run keys all its queries on the
+    publication its shared connection reads, even if a new one lands meanwhile."""
+    versions = getattr(_local, "versions", None)
+    if versions is None:
+        return warehouse_version(path)
+    if str(path) not in versions:
+        versions[str(path)] = warehouse_version(path)
+    return versions[str(path)]
 
 
 @st.cache_data(show_spinner=False, max_entries=512, ttl=dt.timedelta(hours=12))
@@ -78,13 +92,44 @@ def _cached_query(path: str, version: tuple, sql: str, params: tuple) -> pd.Data
     return run_query(path, sql, params)
 
 
+_local = threading.local()
+
+
+@contextlib.contextmanager
+def batch():
+    """Let the cache misses of one script run share one read-only connection.
+
+    Opening a DuckDB file costs some 30-60 ms, more than most of these queries; a page
+    misses the cache several times after a publication. The connection lives only while
+    the page script runs (well under a second) and is closed in `finally`, so between
+    interactions the dashboard holds nothing, as with one connection per query; and the
+    queries of one page view all read the same publication. Outside a batch (tests,
+    scripts, the CSV download's thread) every query opens and closes its own connection.
+    """
+    if getattr(_local, "connections", None) is not None:  # already batching
+        yield
+        return
+    _local.connections, _local.versions = {}, {}
+    try:
+        yield
+    finally:
+        connections, _local.connections, _local.versions = _local.connections, None, None
+        for con in connections.values():
+            con.close()
+
+
 def run_query(path: str, sql: str, params: tuple = ()) -> pd.DataFrame:
-    """One query on a fresh read-only connection, closed before returning (no lock kept)."""
+    """One query on a read-only connection that is closed again (see `batch`)."""
     if not Path(path).exists():
         raise WarehouseNotBuilt(path)
+    shared = getattr(_local, "connections", None)
     try:
-        with duckdb.connect(path, read_only=True) as con:
-            return con.execute(sql, list(params)).df()
+        if shared is None:
+            with duckdb.connect(path, read_only=True) as con:
+                return con.execute(sql, list(params)).df()
+        if path not in shared:
+            shared[path] = duckdb.connect(path, read_only=True)
+        return shared[path].execute(sql, list(params)).df()
     except (duckdb.CatalogException, duckdb.BinderException) as error:
         raise WarehouseIncomplete(str(error).splitlines()[0]) from error
 
@@ -94,8 +139,28 @@ def _scalar(sql: str, params: list | tuple | None = None):
     return None if frame.empty else frame.iloc[0, 0]
 
 
-def _with_total(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    """Split the `total_rows` window column off a limited list."""
+def _limited(
+    matching: str, params: list, order_by: str, limit: int, then: str = "select * from page"
+) -> tuple[pd.DataFrame, int]:
+    """The first `limit` rows of `matching` (a select) in `order_by`, and how many match.
+
+    The count is an aggregate of its own rather than a window over every matching row, so
+    DuckDB sorts with a top-N and never materialises all matches (a window did, 10x slower
+    on a million relations). `then` may join names onto `page`, the limited rows only.
+    """
+    frame = query(
+        f"""
+        with matching as ({matching}),
+        page as (
+            select *, (select count(*) from matching) as total_rows
+            from matching
+            order by {order_by}
+            limit ?
+        )
+        select * from ({then}) order by {order_by}
+        """,
+        [*params, limit],
+    )
     total = int(frame["total_rows"].iloc[0]) if not frame.empty else 0
     return frame.drop(columns=["total_rows"]), total
 
@@ -130,6 +195,15 @@ class Filters:
 
 
 NO_FILTERS = Filters()
+
+
+def _relation_filter(filters: Filters, column: str = "relation_id") -> tuple[str, list]:
+    """For marts without the filter columns: `column` among the relations the filters
+    keep (by relation_kinds); `true`, with no join at all, when nothing is filtered."""
+    if not filters.is_active():
+        return "true", []
+    where, params = filters.clause()
+    return f"{column} in (select relation_id from marts.relation_kinds where {where})", params
 
 
 def _search_clause(search: str | None, prefix: str = "") -> tuple[str, list]:
@@ -242,23 +316,26 @@ def pyramid_levels(filters: Filters = NO_FILTERS) -> pd.DataFrame:
 def pyramid_relations(
     level: str, filters: Filters = NO_FILTERS, search: str | None = None, limit: int = LIST_LIMIT
 ) -> tuple[pd.DataFrame, int]:
-    where, params = filters.clause("pyramid.")
-    search_sql, search_params = _search_clause(search, "pyramid.")
-    frame = query(
+    where, params = filters.clause()
+    search_sql, search_params = _search_clause(search)
+    return _limited(
         f"""
-        select pyramid.relation_id, pyramid.relation_name, pyramid.pyramid_level,
-               pyramid.revenue_12m, pyramid.active_rank, kinds.account_manager_name,
-               pyramid.region, pyramid.sector, kinds.city,
-               count(*) over () as total_rows
-        from marts.customer_pyramid as pyramid
-        left join marts.relation_kinds as kinds on kinds.relation_id = pyramid.relation_id
-        where pyramid.pyramid_level = ? and {where} and {search_sql}
-        order by pyramid.revenue_12m desc, pyramid.relation_id
-        limit ?
+        select relation_id, relation_name, pyramid_level, revenue_12m, active_rank, region,
+               sector
+        from marts.customer_pyramid
+        where pyramid_level = ? and {where} and {search_sql}
         """,
-        [level, *params, *search_params, limit],
+        [level, *params, *search_params],
+        "revenue_12m desc, relation_id",
+        limit,
+        then="""
+        select page.relation_id, page.relation_name, page.pyramid_level, page.revenue_12m,
+               page.active_rank, kinds.account_manager_name, page.region, page.sector,
+               kinds.city, page.total_rows
+        from page
+        left join marts.relation_kinds as kinds on kinds.relation_id = page.relation_id
+        """,
     )
-    return _with_total(frame)
 
 
 # --- 2. relation kinds ------------------------------------------------------------------
@@ -281,37 +358,35 @@ def kind_counts(filters: Filters = NO_FILTERS) -> pd.DataFrame:
 
 def leads(filters: Filters = NO_FILTERS, limit: int = LIST_LIMIT) -> tuple[pd.DataFrame, int]:
     where, params = filters.clause()
-    frame = query(
+    return _limited(
         f"""
         select relation_id, relation_name, last_two_way_contact_date, account_manager_name,
-               region, sector, city, count(*) over () as total_rows
+               region, sector, city
         from marts.relation_kinds
         where relation_kind = 'prospect' and is_lead and {where}
-        order by last_two_way_contact_date desc nulls last, relation_id
-        limit ?
         """,
-        [*params, limit],
+        params,
+        "last_two_way_contact_date desc nulls last, relation_id",
+        limit,
     )
-    return _with_total(frame)
 
 
 def reactivation_list(
     filters: Filters = NO_FILTERS, limit: int = LIST_LIMIT
 ) -> tuple[pd.DataFrame, int]:
     where, params = filters.clause()
-    frame = query(
+    return _limited(
         f"""
         select relation_id, relation_name, relation_kind, last_invoice_date,
                months_since_last_invoice, last_two_way_contact_date, account_manager_name,
-               region, sector, city, count(*) over () as total_rows
+               region, sector, city
         from marts.relation_kinds
         where needs_reactivation and {where}
-        order by last_invoice_date desc nulls last, relation_id
-        limit ?
         """,
-        [*params, limit],
+        params,
+        "last_invoice_date desc nulls last, relation_id",
+        limit,
     )
-    return _with_total(frame)
 
 
 def kind_history_versions() -> int | None:
@@ -331,18 +406,25 @@ def kind_movements(filters: Filters = NO_FILTERS) -> pd.DataFrame:
     """Kind changes per month: (change_month, from_kind, to_kind, changes).
 
     A change is a snapshot version whose predecessor (same relation) had another kind;
-    the month is that of the as_of of the refresh that saw it.
+    the month is that of the as_of of the refresh that saw it. Only relations with more
+    than one version are sorted into their history (most never change).
     """
     where, params = filters.clause()
     return query(
         f"""
-        with versions as (
-            select relation_id, relation_kind, as_of_date, dbt_valid_from,
-                   account_manager_id, region, sector,
+        with changed as (
+            select relation_id
+            from history.relation_kinds_history
+            group by relation_id
+            having count(*) > 1
+        ),
+        versions as (
+            select relation_id, relation_kind, as_of_date, account_manager_id, region, sector,
                    lag(relation_kind) over (
                        partition by relation_id order by dbt_valid_from
                    ) as from_kind
             from history.relation_kinds_history
+            where relation_id in (select relation_id from changed)
         )
         select date_trunc('month', as_of_date)::date as change_month,
                from_kind, relation_kind as to_kind, count(*) as changes
@@ -357,23 +439,34 @@ def kind_movements(filters: Filters = NO_FILTERS) -> pd.DataFrame:
 
 # --- 3. ABC analysis --------------------------------------------------------------------
 def _abc_ranked_cte(filters: Filters) -> tuple[str, list]:
-    """The ranked relations of customer_abc within the filter, curve recomputed on them.
+    """The ranked relations of customer_abc with their place on the Pareto curve.
 
-    Unfiltered, the recomputed shares equal the mart's cumulative_customer_share and
-    cumulative_share; filtered, the curve is the selection's own Pareto curve, while
+    Unfiltered: the mart's own cumulative_customer_share and cumulative_share. Filtered:
+    the selection's own curve, recomputed over the relations the filters keep, while
     abc_class stays the company-wide class from the mart.
     """
-    where, params = filters.clause("kinds.")
+    if not filters.is_active():
+        return (
+            """
+        ranked as (
+            select revenue_rank as position, abc_class,
+                   (select count(*) from marts.customer_abc) as relation_total,
+                   cumulative_customer_share, cumulative_share
+            from marts.customer_abc
+        )""",
+            [],
+        )
+    where, params = _relation_filter(filters)
     return (
         f"""
         ranked as (
-            select abc.relation_id, abc.revenue_rank, abc.revenue_12m, abc.abc_class,
-                   row_number() over (order by abc.revenue_rank) as position,
+            select row_number() over (order by revenue_rank) as position, abc_class,
                    count(*) over () as relation_total,
-                   sum(abc.revenue_12m) over (order by abc.revenue_rank) as running_revenue,
-                   sum(abc.revenue_12m) over () as revenue_total
-            from marts.customer_abc as abc
-            left join marts.relation_kinds as kinds on kinds.relation_id = abc.relation_id
+                   row_number() over (order by revenue_rank) / count(*) over ()
+                       as cumulative_customer_share,
+                   sum(revenue_12m) over (order by revenue_rank)
+                       / sum(revenue_12m) over () as cumulative_share
+            from marts.customer_abc
             where {where}
         )""",
         params,
@@ -390,9 +483,8 @@ def pareto_points(
         f"""
         with {cte},
         curve as (
-            select position, abc_class, relation_total,
-                   position / relation_total as cumulative_customer_share,
-                   running_revenue / revenue_total as cumulative_share,
+            select position, abc_class, relation_total, cumulative_customer_share,
+                   cumulative_share,
                    lag(abc_class) over (order by position) as previous_class,
                    lead(abc_class) over (order by position) as next_class
             from ranked
@@ -419,20 +511,18 @@ def pareto_points(
 
 
 def abc_classes(filters: Filters = NO_FILTERS) -> pd.DataFrame:
-    where, params = filters.clause("kinds.")
+    where, params = _relation_filter(filters)
     return query(
         f"""
-        select abc.abc_class,
+        select abc_class,
                count(*) as customers,
-               sum(abc.revenue_12m) as revenue_12m,
+               sum(revenue_12m) as revenue_12m,
                count(*) / sum(count(*)) over () as customer_share,
-               sum(abc.revenue_12m) / nullif(sum(sum(abc.revenue_12m)) over (), 0)
-                   as revenue_share
-        from marts.customer_abc as abc
-        left join marts.relation_kinds as kinds on kinds.relation_id = abc.relation_id
+               sum(revenue_12m) / nullif(sum(sum(revenue_12m)) over (), 0) as revenue_share
+        from marts.customer_abc
         where {where}
-        group by abc.abc_class
-        order by abc.abc_class
+        group by abc_class
+        order by abc_class
         """,
         params,
     )
@@ -576,14 +666,13 @@ def latest_review_period() -> str | None:
 
 
 def review_movements(period: str, filters: Filters = NO_FILTERS) -> pd.DataFrame:
-    where, params = filters.clause("kinds.")
+    where, params = _relation_filter(filters)
     return query(
         f"""
-        select reviews.movement, count(*) as customers
-        from marts.service_level_reviews as reviews
-        left join marts.relation_kinds as kinds on kinds.relation_id = reviews.relation_id
-        where reviews.review_period = ? and {where}
-        group by reviews.movement
+        select movement, count(*) as customers
+        from marts.service_level_reviews
+        where review_period = ? and {where}
+        group by movement
         """,
         [period, *params],
     )
@@ -593,45 +682,49 @@ def review_moves(
     period: str, filters: Filters = NO_FILTERS, limit: int = LIST_LIMIT
 ) -> tuple[pd.DataFrame, int]:
     """Promotions and demotions of one review, biggest revenue first."""
-    where, params = filters.clause("kinds.")
-    frame = query(
+    where, params = _relation_filter(filters)
+    return _limited(
         f"""
-        select reviews.relation_id, kinds.relation_name, reviews.movement,
-               reviews.previous_level, reviews.proposed_level, reviews.override_level,
-               reviews.assigned_level, reviews.override_reason, reviews.decided_by,
-               reviews.abc_class, reviews.revenue_12m, reviews.growth_potential,
-               kinds.account_manager_name, count(*) over () as total_rows
-        from marts.service_level_reviews as reviews
-        left join marts.relation_kinds as kinds on kinds.relation_id = reviews.relation_id
-        where reviews.review_period = ? and reviews.movement in ('promoted', 'demoted')
-          and {where}
-        order by reviews.movement, reviews.revenue_12m desc, reviews.relation_id
-        limit ?
+        select relation_id, movement, previous_level, proposed_level, override_level,
+               assigned_level, override_reason, decided_by, abc_class, revenue_12m,
+               growth_potential
+        from marts.service_level_reviews
+        where review_period = ? and movement in ('promoted', 'demoted') and {where}
         """,
-        [period, *params, limit],
+        [period, *params],
+        "movement, revenue_12m desc, relation_id",
+        limit,
+        then="""
+        select page.relation_id, kinds.relation_name, page.movement, page.previous_level,
+               page.proposed_level, page.override_level, page.assigned_level,
+               page.override_reason, page.decided_by, page.abc_class, page.revenue_12m,
+               page.growth_potential, kinds.account_manager_name, page.total_rows
+        from page
+        left join marts.relation_kinds as kinds on kinds.relation_id = page.relation_id
+        """,
     )
-    return _with_total(frame)
 
 
 def proposals_different(
     filters: Filters = NO_FILTERS, limit: int = LIST_LIMIT
 ) -> tuple[pd.DataFrame, int]:
-    where, params = filters.clause("levels.")
-    frame = query(
+    where, params = filters.clause()
+    return _limited(
         f"""
-        select levels.relation_id, levels.relation_name, levels.assigned_level,
-               levels.proposed_level, levels.review_period, levels.abc_class,
-               levels.revenue_12m, levels.growth_potential, levels.override_reason,
-               kinds.account_manager_name, count(*) over () as total_rows
-        from marts.service_levels as levels
-        left join marts.relation_kinds as kinds on kinds.relation_id = levels.relation_id
-        where levels.is_proposal_different and {where}
-        order by levels.revenue_12m desc, levels.relation_id
-        limit ?
+        select relation_id, relation_name, assigned_level, proposed_level, review_period,
+               abc_class, revenue_12m, growth_potential, override_reason
+        from marts.service_levels
+        where is_proposal_different and {where}
         """,
-        [*params, limit],
+        params,
+        "revenue_12m desc, relation_id",
+        limit,
+        then="""
+        select page.*, kinds.account_manager_name
+        from page
+        left join marts.relation_kinds as kinds on kinds.relation_id = page.relation_id
+        """,
     )
-    return _with_total(frame)
 
 
 def service_capacities() -> pd.DataFrame:
@@ -715,18 +808,16 @@ def visit_plan(
     if reasons is not None:
         reason_sql = "list_contains(?, reason)"
         params = [*params, list(reasons)]
-    frame = query(
+    return _limited(
         f"""
-        select {", ".join(VISIT_COLUMNS)}, reason_label_nl, reason_label_en,
-               count(*) over () as total_rows
+        select {", ".join(VISIT_COLUMNS)}, reason_label_nl, reason_label_en
         from marts.visit_plan
         where {where} and {reason_sql}
-        order by salesperson_name, salesperson_id, priority
-        limit ?
         """,
-        [*params, limit],
+        params,
+        "salesperson_name, salesperson_id, priority",
+        limit,
     )
-    return _with_total(frame)
 
 
 # --- 7. data quality --------------------------------------------------------------------
@@ -753,49 +844,43 @@ def reject_counts() -> pd.DataFrame:
 
 
 def rejects(limit: int = LIST_LIMIT) -> tuple[pd.DataFrame, int]:
-    frame = query(
+    return _limited(
         """
-        select source_table, source_file, line_number, column_name, raw_value, reason,
-               count(*) over () as total_rows
+        select source_table, source_file, line_number, column_name, raw_value, reason
         from marts.dq_ingest_rejects
-        order by source_table, line_number
-        limit ?
         """,
-        [limit],
+        [],
+        "source_table, line_number",
+        limit,
     )
-    return _with_total(frame)
 
 
 def unlinked_erp_customers(limit: int = LIST_LIMIT) -> tuple[pd.DataFrame, int, float]:
-    frame = query(
+    frame, total = _limited(
         """
         select customer_id, customer_name, crm_relation_id, kvk_number, reason, invoice_count,
-               revenue_12m, last_invoice_date,
-               count(*) over () as total_rows,
-               sum(revenue_12m) over () as total_revenue
+               revenue_12m, last_invoice_date
         from marts.dq_unlinked_erp_customers
-        order by revenue_12m desc nulls last, customer_id
-        limit ?
         """,
-        [limit],
+        [],
+        "revenue_12m desc nulls last, customer_id",
+        limit,
     )
-    revenue = float(frame["total_revenue"].iloc[0] or 0) if not frame.empty else 0.0
-    frame, total = _with_total(frame.drop(columns=["total_revenue"]))
-    return frame, total, revenue
+    revenue = _scalar("select coalesce(sum(revenue_12m), 0) from marts.dq_unlinked_erp_customers")
+    return frame, total, float(revenue or 0)
 
 
 def unassigned_relations(limit: int = LIST_LIMIT) -> tuple[pd.DataFrame, int]:
-    frame = query(
+    return _limited(
         """
         select relation_id, relation_name, relation_kind, revenue_12m, account_manager_id,
-               reason, count(*) over () as total_rows
+               reason
         from marts.dq_relations_without_salesperson
-        order by revenue_12m desc nulls last, relation_id
-        limit ?
         """,
-        [limit],
+        [],
+        "revenue_12m desc nulls last, relation_id",
+        limit,
     )
-    return _with_total(frame)
 
 
 def unassigned_counts() -> pd.DataFrame:

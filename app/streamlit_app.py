@@ -42,7 +42,8 @@ page = st.navigation(
     ]
 )
 try:
-    page.run()
+    with data.batch():
+        page.run()
 except data.WarehouseNotBuilt:
     st.info(t("wh.missing", path=data.warehouse_path()), icon=":material/info:")
 except data.WarehouseIncomplete as error:

@@ -15,40 +15,41 @@ if chosen.is_active():
 
 mix = data.service_mix(chosen)
 served = mix[mix["basis"] == "effective_level"].set_index("service_level")
-left, right = st.columns([3, 2])
-with left:
-    st.subheader(t("svc.mix"))
-    if mix.empty:
-        st.info(t("score.empty"))
-    else:
-        level_columns = st.columns(3)
-        for column, level in zip(level_columns, ("A", "B", "C"), strict=True):
-            column.metric(
-                f"{i18n.column('service_level')} {level}",
-                i18n.fmt_int(served["customers"].get(level, 0)),
-                i18n.fmt_eur(served["revenue_12m"].get(level, 0)),
-                delta_color="off",
-                delta_arrow="off",
-            )
+st.subheader(t("svc.mix"))
+if mix.empty:
+    st.info(t("score.empty"))
+else:
+    level_columns = st.columns(3)
+    for column, level in zip(level_columns, ("A", "B", "C"), strict=True):
+        column.metric(
+            f"{i18n.column('service_level')} {level}",
+            i18n.fmt_int(served["customers"].get(level, 0)),
+            i18n.fmt_eur(served["revenue_12m"].get(level, 0)),
+            delta_color="off",
+            delta_arrow="off",
+        )
+if not mix.empty:
+    chart_column, _ = st.columns([3, 2])
+    with chart_column:
         layout.chart(charts.service_mix_chart(mix, lang))
         st.caption(t("svc.mix.caption"))
-with right:
-    st.subheader(t("svc.capacities"))
-    capacities = data.service_capacities()
-    capacities["response_rule"] = capacities[f"response_rule_{lang}"]
-    layout.table(
-        capacities,
-        columns=[
-            "service_level",
-            "response_rule",
-            "max_discount_pct",
-            "payment_terms_days",
-            "free_delivery",
-            "fixed_contact_person",
-            "visits_per_year",
-        ],
-        key="capacities",
-    )
+
+st.subheader(t("svc.capacities"))
+capacities = data.service_capacities()
+capacities["response_rule"] = capacities[f"response_rule_{lang}"]
+layout.table(
+    capacities,
+    columns=[
+        "service_level",
+        "response_rule",
+        "max_discount_pct",
+        "payment_terms_days",
+        "free_delivery",
+        "fixed_contact_person",
+        "visits_per_year",
+    ],
+    key="capacities",
+)
 
 period = data.latest_review_period()
 if period is None:
