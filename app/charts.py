@@ -482,12 +482,18 @@ def score_components_chart(components: pd.DataFrame, lang: str) -> alt.Chart:
     score_times_weight = f"{i18n.column('score', lang)} {TIMES} {i18n.column('weight', lang)}"
     base = alt.Chart(frame).encode(
         y=alt.Y("criterion_label:N", sort=order, title=None, axis=alt.Axis(labelLimit=220)),
-        x=alt.X("contribution:Q", title=i18n.column("contribution", lang)),
+        x=alt.X(
+            "contribution:Q",
+            title=i18n.column("contribution", lang),
+            # room on the right for the "score x weight" labels
+            scale=alt.Scale(domain=[0, float(frame["contribution"].max() or 1) * 1.45]),
+        ),
     )
     bars = base.mark_bar().encode(
         color=alt.Color(
             "axis_label:N",
             title=i18n.column("axis", lang),
+            legend=alt.Legend(orient="bottom"),
             scale=alt.Scale(
                 domain=[i18n.label("axis", a, lang) for a in ("relationship", "buying", "none")],
                 range=["#6baed6", "#08519c", "#bdbdbd"],
@@ -500,7 +506,7 @@ def score_components_chart(components: pd.DataFrame, lang: str) -> alt.Chart:
         ],
     )
     text = base.mark_text(align="left", dx=4, fontSize=11).encode(text="text:N")
-    return _finish(alt.layer(bars, text).properties(height=28 * max(len(frame), 1)), lang)
+    return _finish(alt.layer(bars, text).properties(height=28 * max(len(frame), 1) + 70), lang)
 
 
 # --- 5. service levels ------------------------------------------------------------------

@@ -25,11 +25,22 @@ def keep_state() -> None:
             st.session_state[key] = st.session_state[key]
 
 
-def _selectbox(name: str, options: list, format_func) -> object:
+ALL = ""  # the "all" option; not None, which a select box shows as "no choice made"
+
+
+def _selectbox(name: str, values: list[str], format_func) -> str | None:
     key = KEYS[name]
+    options = [ALL, *values]
     if st.session_state.get(key) not in options:
-        st.session_state[key] = None  # a value from an older warehouse, or first visit
-    return st.selectbox(t(f"filter.{name}"), options, key=key, format_func=format_func)
+        st.session_state[key] = ALL  # first visit, or a value an older warehouse had
+    everything = t("filter.all")
+    choice = st.selectbox(
+        t(f"filter.{name}"),
+        options,
+        key=key,
+        format_func=lambda v: everything if v == ALL else format_func(v),
+    )
+    return None if choice == ALL else choice
 
 
 def sidebar_filters() -> data.Filters:
@@ -42,20 +53,11 @@ def sidebar_filters() -> data.Filters:
             strict=True,
         )
     )
-    everything = t("filter.all")
     with st.sidebar:
         st.subheader(t("filter.header"))
-        salesperson = _selectbox(
-            "salesperson",
-            [None, *names],
-            lambda v: everything if v is None else f"{names.get(v, v)} ({v})",
-        )
-        region = _selectbox(
-            "region", [None, *options["regions"]], lambda v: everything if v is None else v
-        )
-        sector = _selectbox(
-            "sector", [None, *options["sectors"]], lambda v: everything if v is None else v
-        )
+        salesperson = _selectbox("salesperson", list(names), lambda v: f"{names[v]} ({v})")
+        region = _selectbox("region", options["regions"], str)
+        sector = _selectbox("sector", options["sectors"], str)
     return data.Filters(salesperson_id=salesperson, region=region, sector=sector)
 
 

@@ -734,8 +734,13 @@ def styled(frame: pd.DataFrame, lang: str | None = None, columns: Iterable[str] 
         formatter = formatter_for(name, lang)
         if formatter is not None:
             formats[column(name, lang)] = formatter
-        elif pd.api.types.is_numeric_dtype(out[name]) and not pd.api.types.is_bool_dtype(out[name]):
+        elif pd.api.types.is_bool_dtype(out[name]):
+            continue
+        elif pd.api.types.is_numeric_dtype(out[name]):
             formats[column(name, lang)] = lambda v: fmt_number(v, lang, 0)
+        else:
+            # text: an empty cell rather than Streamlit's grey "None"
+            out[name] = out[name].astype(object).where(out[name].notna(), "")
     out = out.rename(columns={name: column(name, lang) for name in out.columns})
     return out.style.format(formats, na_rep="")
 

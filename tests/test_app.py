@@ -206,6 +206,21 @@ def test_hostile_filter_values_reach_sql_as_parameters_only(warehouse):
         data.set_caching(True)
 
 
+@pytest.mark.slow
+def test_one_score_is_explained_criterion_by_criterion(warehouse):
+    at = show(open_app(), "scoring")
+    best = sql(warehouse, "select * from marts.customer_scores where score_rank = 1").iloc[0]
+    assert at.selectbox(key="score_relation").value == best["relation_id"]
+    explained = frame_with(at, i18n.column("contribution"))
+    criteria = sql(warehouse, "select count(*) from config.scoring_criteria").iloc[0, 0]
+    assert len(explained) == criteria
+    total = explained[i18n.column("contribution")].astype(float).sum()
+    assert abs(total - float(best["total_score"])) < 1e-6
+    assert {i18n.column(c) for c in ("raw_value", "band", "score", "weight")} <= set(
+        explained.columns
+    )
+
+
 # --- visit planning ---------------------------------------------------------------------
 @pytest.mark.slow
 def test_visit_plan_for_one_salesperson_lists_only_their_relations(warehouse):

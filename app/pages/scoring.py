@@ -111,12 +111,11 @@ explained["raw_value"] = [
     i18n.fmt_raw_value(criterion, value)
     for criterion, value in zip(explained["criterion"], explained["raw_value"], strict=True)
 ]
-chart_column, table_column = st.columns([2, 3])
+chart_column, _ = st.columns([1, 1])
 with chart_column:
     layout.chart(charts.score_components_chart(components, lang))
-with table_column:
-    layout.table(
-        explained,
-        columns=["criterion", "axis", "raw_value", "band", "score", "weight", "contribution"],
-        key="score_components",
-    )
+layout.table(
+    explained,
+    columns=["criterion", "axis", "raw_value", "band", "score", "weight", "contribution"],
+    key="score_components",
+)
