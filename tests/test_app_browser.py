@@ -193,3 +193,18 @@ def test_navigation_links_and_english(server, page):
     wait_until_rendered(page, i18n.t("page.abc", "en"), True)
     assert_healthy(page, "abc-analyse-en")
     page.screenshot(path=str(SCREENSHOTS / "abc-analyse-en.png"), full_page=True)
+
+
+def test_clicking_a_pyramid_layer_lists_its_relations(server, page):
+    page.goto(server)
+    wait_until_rendered(page, i18n.t("page.pyramid", "nl"), True)
+    drawing = page.locator('[data-testid="stVegaLiteChart"]').first.locator("canvas, svg").first
+    box = drawing.bounding_box()
+    # The pyramid's x axis runs from -7 to 7 * 2.3 with the layers centred on 0, seven
+    # layers top down: click the centre of the second one ("Groot").
+    centre = 7 / (7 + 7 * 2.3)
+    page.mouse.click(box["x"] + box["width"] * centre, box["y"] + box["height"] * 1.5 / 7)
+    heading = i18n.t("pyr.list.title", "nl", level=i18n.label("pyramid_level", "large", "nl"))
+    page.get_by_role("heading", name=heading, exact=True).wait_for(timeout=30_000)
+    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
+    assert_healthy(page, "klantenpiramide-click")
