@@ -14,6 +14,9 @@ DEMO_SCALE ?= 5000
 DEMO_SEED ?= 42
 PORT ?= 8501
 PERIOD ?=
+SCALE ?=
+BENCH_ARGS ?=
+comma := ,
 
 .PHONY: help
 help: ## List the targets
@@ -80,6 +83,10 @@ format: venv ## Format the Python code
 .PHONY: test
 test: lint manifest ## Lint and run every test (dbt build, Dagster run, dashboard)
 	$(BIN)/pytest
+
+.PHONY: bench
+bench: manifest ## Benchmark pipeline + dashboard vs the limit and a pandas peer (SCALE=large adds 1M relations)
+	$(PY) -m benchmarks.run --scales small,medium$(if $(filter large,$(SCALE)),$(comma)large) $(BENCH_ARGS)
 
 .PHONY: clean
 clean: ## Remove generated data and build output (keeps .venv)

@@ -27,6 +27,12 @@ class Settings:
     as_of: dt.date
     """Reference date at which every rule is evaluated."""
 
+    @property
+    def dbt_target_dir(self) -> Path:
+        """dbt's artifacts of the pipeline's runs (run_results.json, partial parse), kept
+        beside the working warehouse: two pipelines on different files never share it."""
+        return self.build_warehouse.parent / "dbt_target"
+
     def dbt_env(self) -> dict[str, str]:
         """Environment a dbt process needs to build into the working warehouse."""
         return {

@@ -2,7 +2,6 @@
 
 import json
 import os
-from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
@@ -10,10 +9,6 @@ from dagster_dbt import DbtCliResource, dbt_assets
 from orchestration.project import dbt_project
 from orchestration.resources import WarehouseResource
 from orchestration.review import check_not_older_than, parse_period
-
-# One fixed target folder for pipeline runs (instead of one new folder per run, which
-# dagster-dbt would leave behind): its run_results.json always describes the last run.
-PIPELINE_TARGET_PATH = Path("target") / "pipeline"
 
 
 class DbtBuildConfig(dg.Config):
@@ -65,4 +60,7 @@ def dbt_models(
     # dbt reads the warehouse paths and as_of from the environment (profiles.yml).
     os.environ.update(settings.dbt_env())
     args = dbt_build_args(settings.as_of.isoformat(), review_period)
-    yield from dbt.cli(args, context=context, target_path=PIPELINE_TARGET_PATH).stream()
+    # One fixed target folder per working warehouse (Settings.dbt_target_dir) instead of a
+    # new folder per run: its run_results.json describes the last run, its partial-parse
+    # file survives between runs.
+    yield from dbt.cli(args, context=context, target_path=settings.dbt_target_dir).stream()

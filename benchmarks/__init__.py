@@ -1,0 +1,1 @@
+"""Benchmarks of the customer-pyramid pipeline: `python -m benchmarks.run` (see README.md)."""
