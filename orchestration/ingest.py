@@ -12,7 +12,12 @@ contract and writes three things:
 
 Nothing is dropped silently: every record read is either loaded or rejected, and the
 load fails if those counts do not add up. File-level problems (missing file or column,
-empty file, not UTF-8) raise `SourceFileError` and leave the previous tables intact.
+empty file, a delimiter other than ',' or ';', a file mixing encodings) raise
+`SourceFileError` and leave the previous tables intact.
+
+A file that is not UTF-8 is read as Windows-1252 (what older Excel and ERP exports
+write), and a record that refers to a parent the parent's file did not deliver (an
+invoice line of an unknown invoice) is rejected; see `load_table`.
 
 All work on rows happens in SQL inside DuckDB (there is no Python loop over rows), so
 the same code loads a demo file and an export of tens of millions of rows. The module knows
@@ -21,14 +26,25 @@ nothing about Dagster: an asset per table calls `find_source_file` and `load_tab
 
 from __future__ import annotations
 
+import codecs
 import csv
+import difflib
+import re
+import shutil
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
-from orchestration.contract import PLAUSIBLE_YEARS, RAW_SQL_TYPE, Column, SourceTable
+from orchestration.contract import (
+    PLAUSIBLE_YEARS,
+    RAW_SQL_TYPE,
+    SOURCE_TABLES_BY_NAME,
+    Column,
+    SourceTable,
+)
 
 RAW_SCHEMA = "raw"
 FILE_FORMATS = ("csv", "parquet")
@@ -40,6 +56,29 @@ _WHITESPACE = " \t\r\n\u00a0"
 _MAX_HEADER_BYTES = 1 << 20
 # Longer offending values are cut in `raw.ingest_rejects`: enough to find and fix them.
 _MAX_RAW_VALUE_CHARS = 200
+# No contract value (a name, an e-mail address, an id) comes near this: a longer one is a
+# paste accident or a broken export, rejected rather than carried into every mart.
+_MAX_VALUE_BYTES = 1 << 16
+# DuckDB's CSV reader skips a record longer than its `max_line_size` (2 MB by default).
+# A file holding one is read again with this limit, so a huge notes field in a column we
+# ignore does not cost its row; longer records are rejected as malformed. The default
+# stays on the fast path because the reader's buffers grow with the limit.
+_LONG_LINE_BYTES = 1 << 26
+
+UTF_8 = "utf-8"
+WINDOWS_1252 = "windows-1252"
+# Byte -> character as Windows decodes Windows-1252. Latin-1, which DuckDB reads, differs
+# in 0x80-0x9F, where Windows-1252 has the euro sign, curly quotes and dashes. The five
+# bytes the code page leaves undefined become the control character of that number.
+_WINDOWS_1252_TABLE = "".join(
+    bytes([byte]).decode("cp1252", errors="ignore") or chr(byte) for byte in range(256)
+)
+# A well-formed UTF-8 sequence of two to four bytes: in a file that also has bytes which
+# are not UTF-8, it means two encodings are mixed, which no single reading can fix.
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+_TRANSCODE_CHUNK_BYTES = 1 << 24
 
 # Booleans as CRM and ERP exports write them; WAAR/ONWAAR is how Dutch Excel saves them.
 _TRUE_WORDS = ("true", "1", "yes", "ja", "waar")
@@ -65,6 +104,10 @@ class ReconciliationError(RuntimeError):
     """Rows read do not equal rows loaded plus rows rejected: a bug in ingestion itself."""
 
 
+class ParentNotLoadedError(RuntimeError):
+    """A table's rows cannot be checked against their parent: the parent is not loaded."""
+
+
 @dataclass(frozen=True)
 class CsvDialect:
     delimiter: str
@@ -86,6 +129,7 @@ class LoadResult:
     file_format: str  # 'csv' | 'parquet'
     delimiter: str | None
     decimal_separator: str | None
+    encoding: str | None  # 'utf-8' | 'windows-1252' for CSV; None for Parquet
     rows_read: int
     rows_loaded: int
     rows_rejected: int
@@ -145,24 +189,31 @@ def _file_format(path: Path) -> str:
     return file_format
 
 
-def _read_header_line(path: Path) -> str:
-    """The first line of a CSV file as text, without BOM and line ending."""
+def _read_header_line(path: Path) -> tuple[str, str]:
+    """The first line of a CSV file as text, without BOM and line ending, and its encoding.
+
+    A header that is not UTF-8 makes the whole file Windows-1252; otherwise the file is
+    taken for UTF-8 until the reader finds a line that is not.
+    """
     with path.open("rb") as file:
         head = file.read(_MAX_HEADER_BYTES)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise SourceFileError(
+            f"{path}: the file is UTF-16 text (Excel's 'Unicode text'); save it as 'CSV UTF-8'"
+        )
     end = head.find(b"\n")
     if end < 0 and len(head) == _MAX_HEADER_BYTES:
         raise SourceFileError(f"{path}: no header line found in the first 1 MB")
     line = head if end < 0 else head[:end]
     try:
         # utf-8-sig drops the BOM Excel writes, so the first column name still matches.
-        text = line.decode("utf-8-sig").rstrip("\r")
-    except UnicodeDecodeError as error:
-        raise SourceFileError(
-            f"{path}: header line is not UTF-8 text; save the file as 'CSV UTF-8'"
-        ) from error
+        text, encoding = line.decode("utf-8-sig"), UTF_8
+    except UnicodeDecodeError:
+        text, encoding = codecs.charmap_decode(line, "strict", _WINDOWS_1252_TABLE)[0], WINDOWS_1252
+    text = text.rstrip("\r")
     if not text.strip():
         raise SourceFileError(f"{path}: the header line is empty")
-    return text
+    return text, encoding
 
 
 def _normalise_name(name: str) -> str:
@@ -189,15 +240,28 @@ def _layout(path: Path, table: SourceTable, names: list[str]) -> _ColumnLayout:
         plural = "s" if len(missing) > 1 else ""
         listed = ", ".join(repr(name) for name in missing)
         found = ", ".join(name.strip() for name in names)
-        raise MissingColumnError(
-            f"{path}: missing required column{plural} {listed} (found: {found})"
-        )
+        message = f"{path}: missing required column{plural} {listed} (found: {found})"
+        # A renamed column is the usual cause: point at the extra column it probably is.
+        by_normalised = {_normalise_name(extra): extra for extra in extras}
+        hints = []
+        for name in missing:
+            close = difflib.get_close_matches(name, list(by_normalised), n=1, cutoff=0.5)
+            if close:
+                hints.append(f"is {by_normalised[close[0]]!r} the column {name!r} renamed?")
+        raise MissingColumnError(message + "".join(f"; {hint}" for hint in hints))
     return _ColumnLayout(positions, len(names), tuple(extras))
 
 
-def _detect_csv_dialect(path: Path, table: SourceTable) -> tuple[CsvDialect, _ColumnLayout]:
-    """Pick the dialect whose delimiter splits the header into contract column names."""
-    header = _read_header_line(path)
+# Delimiters other exports use: recognised only to say what is wrong with the file.
+_FOREIGN_DELIMITERS = (("\t", "tabs"), ("|", "pipes '|'"), (":", "colons ':'"))
+
+
+def _detect_csv_dialect(path: Path, table: SourceTable) -> tuple[CsvDialect, _ColumnLayout, str]:
+    """Pick the dialect whose delimiter splits the header into contract column names.
+
+    Returns the dialect, where the columns are, and the encoding the header suggests.
+    """
+    header, encoding = _read_header_line(path)
     wanted = set(table.column_names)
     best: tuple[int, CsvDialect, list[str]] | None = None
     for dialect in _DIALECTS:
@@ -209,11 +273,19 @@ def _detect_csv_dialect(path: Path, table: SourceTable) -> tuple[CsvDialect, _Co
     assert best is not None
     matched, dialect, names = best
     if matched == 0:
+        for delimiter, what in _FOREIGN_DELIMITERS:
+            split = next(csv.reader([header], delimiter=delimiter, quotechar='"'))
+            if wanted & {_normalise_name(name) for name in split}:
+                raise SourceFileError(
+                    f"{path}: wrong delimiter: the header separates its columns with {what}; "
+                    "expected ',' (with a decimal point) or ';' (with a decimal comma): "
+                    "export the file as comma- or semicolon-separated CSV"
+                )
         raise SourceFileError(
             f"{path}: unreadable header: no contract column of {table.name} found with "
             f"',' or ';' as delimiter (header: {header[:200]!r})"
         )
-    return dialect, _layout(path, table, names)
+    return dialect, _layout(path, table, names), encoding
 
 
 # --------------------------------------------------------------------------- SQL helpers
@@ -293,11 +365,19 @@ def _typed_sql(column: Column, value: str, dialect: CsvDialect) -> str:
     raise ValueError(f"unknown contract type {kind!r} of column {column.name}")
 
 
-def _reason_sql(column: Column, value: str, typed: str, dialect: CsvDialect) -> str:
+def _reason_sql(
+    column: Column, value: str, typed: str, dialect: CsvDialect, parent: _Parent | None = None
+) -> str:
     """SQL giving the reason `value` is rejected, or NULL when it is fine."""
     kind = column.type
     when_missing = "NULL" if column.nullable else "'missing value'"
     branches = [f"WHEN {value} IS NULL THEN {when_missing}"]
+    if kind in ("id", "text"):
+        # strlen counts bytes without scanning the string: free for every normal value.
+        branches.append(
+            f"WHEN strlen({value}) > {_MAX_VALUE_BYTES} THEN 'value too long: ' || "
+            f"strlen({value}) || ' bytes, at most {_MAX_VALUE_BYTES}'"
+        )
 
     # The value is present but did not parse: tell a format error from an overflow.
     if kind == "integer":
@@ -336,21 +416,65 @@ def _reason_sql(column: Column, value: str, typed: str, dialect: CsvDialect) -> 
         branches.append(f"WHEN {typed} < {_sql_number(column.min_value)} THEN 'out of range'")
     if column.max_value is not None:
         branches.append(f"WHEN {typed} > {_sql_number(column.max_value)} THEN 'out of range'")
+    if parent is not None:
+        # The parent's key columns are required, so the list holds no NULL and NOT IN is
+        # plain set membership (DuckDB plans it as one hash join, not a lookup per row).
+        branches.append(f"WHEN {typed} NOT IN ({parent.keys_sql}) THEN {_sql_str(parent.reason)}")
     return "CASE " + " ".join(branches) + " END"
 
 
 def _cleaned_sql(value: str) -> str:
     """SQL for `value` without surrounding whitespace, NULL when nothing is left."""
     # DuckDB's trim with a character list is about four times slower than a check of
-    # the first and last character, and almost no value needs trimming.
+    # the first and last character, and almost no value needs trimming. The last
+    # character is checked with `ends_with`, a byte comparison: `right(v, 1)` counts the
+    # characters of the whole value and cost as much as the rest of the validation.
     codes = ", ".join(str(ord(char)) for char in _WHITESPACE)
+    last = " OR ".join(f"ends_with({value}, {_sql_str(char)})" for char in _WHITESPACE)
     return (
-        f"CASE WHEN ord({value}) IN ({codes}) OR ord(right({value}, 1)) IN ({codes}) "
+        f"CASE WHEN ord({value}) IN ({codes}) OR {last} "
         f"THEN nullif(trim({value}, {_sql_str(_WHITESPACE)}), '') ELSE nullif({value}, '') END"
     )
 
 
-def _validation_sql(table: SourceTable, source_sql: str, dialect: CsvDialect) -> str:
+@dataclass(frozen=True)
+class _Parent:
+    """The parent a column must refer to: its loaded keys, and the reason when it does not."""
+
+    keys_sql: str
+    reason: str
+
+
+def _parents(con: duckdb.DuckDBPyConnection, table: SourceTable) -> dict[str, _Parent]:
+    """The parent of each parent column of `table`, as loaded in raw; raise if not loaded."""
+    parents = {}
+    for column, parent_name, parent_column in table.parent_references:
+        parent = SOURCE_TABLES_BY_NAME[parent_name]
+        loaded = _scalar(
+            con,
+            "SELECT count(*) FROM information_schema.tables WHERE table_catalog = "
+            "current_database() AND table_schema = ? AND table_name = ?",
+            [RAW_SCHEMA, parent_name],
+        )
+        if not loaded:
+            raise ParentNotLoadedError(
+                f"{table.name}: cannot check {column} against {parent.relative_path}: "
+                f"{RAW_SCHEMA}.{parent_name} is not loaded; load {parent.relative_path} first"
+            )
+        parents[column] = _Parent(
+            keys_sql=f"SELECT {_sql_ident(parent_column)} FROM {RAW_SCHEMA}."
+            f"{_sql_ident(parent_name)} WHERE {_sql_ident(parent_column)} IS NOT NULL",
+            reason=f"unknown {column}: not in {parent.relative_path}",
+        )
+    return parents
+
+
+def _validation_sql(
+    table: SourceTable,
+    source_sql: str,
+    dialect: CsvDialect,
+    parents: dict[str, _Parent] | None = None,
+) -> str:
     """SELECT over `source_sql` (text columns v0..vn in contract order) that types and checks.
 
     Output: typed columns t0..tn, `_reason` (NULL when the row is valid), `_reject_column`
@@ -363,8 +487,10 @@ def _validation_sql(table: SourceTable, source_sql: str, dialect: CsvDialect) ->
         f"v{i}, n{i}, {_typed_sql(column, f'n{i}', dialect)} AS t{i}"
         for i, column in enumerate(table.columns)
     )
+    parents = parents or {}
     reasons = ", ".join(
-        f"v{i}, t{i}, {_reason_sql(column, f'n{i}', f't{i}', dialect)} AS r{i}"
+        f"v{i}, t{i}, "
+        f"{_reason_sql(column, f'n{i}', f't{i}', dialect, parents.get(column.name))} AS r{i}"
         for i, column in enumerate(table.columns)
     )
     first_column = " ".join(
@@ -445,10 +571,13 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
             rows_loaded bigint NOT NULL,
             rows_rejected bigint NOT NULL,
             extra_columns varchar,
-            loaded_at timestamp NOT NULL
+            loaded_at timestamp NOT NULL,
+            encoding varchar
         )
         """
     )
+    # Warehouses built before the encoding was recorded keep their history of runs.
+    con.execute(f"ALTER TABLE {RAW_SCHEMA}.ingest_runs ADD COLUMN IF NOT EXISTS encoding varchar")
 
 
 def _raw_table_ddl(table: SourceTable) -> str:
@@ -464,6 +593,25 @@ def _raw_table_ddl(table: SourceTable) -> str:
 # --------------------------------------------------------------------------- loading
 
 
+def _transcode_windows_1252(source: Path, target: Path) -> int | None:
+    """Copy `source`, read as Windows-1252, to `target` as UTF-8, in chunks.
+
+    Returns the first line of `source` that holds a well-formed multi-byte UTF-8
+    sequence, or None: a file with such a line besides bytes that are not UTF-8 mixes two
+    encodings. (A sequence split across two chunks goes unnoticed; one is enough.)
+    """
+    utf8_line = None
+    lines_before = 0
+    with source.open("rb") as reader, target.open("wb") as writer:
+        while chunk := reader.read(_TRANSCODE_CHUNK_BYTES):
+            if utf8_line is None and (match := _UTF8_MULTIBYTE.search(chunk)):
+                utf8_line = lines_before + chunk.count(b"\n", 0, match.start()) + 1
+            lines_before += chunk.count(b"\n")
+            text, _ = codecs.charmap_decode(chunk, "strict", _WINDOWS_1252_TABLE)
+            writer.write(text.encode("utf-8"))
+    return utf8_line
+
+
 def _scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
     row = con.execute(sql, params or []).fetchone()
     return None if row is None else row[0]
@@ -476,11 +624,23 @@ def _first_error_line(message: str) -> str:
 class _Loader:
     """One load of one table; temporary tables are named after it and dropped at the end."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, table: SourceTable, path: Path):
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        table: SourceTable,
+        path: Path,
+        parents: dict[str, _Parent],
+    ):
         self.con = con
         self.table = table
         self.path = path
         self.source_file = str(path)
+        self.parents = parents
+        # What DuckDB reads: the file itself, or a UTF-8 copy of a Windows-1252 file.
+        self.read_path = path
+        self.encoding = UTF_8
+        self.max_line_size: int | None = None  # None: DuckDB's default
+        self._scratch: Path | None = None
         prefix = f"_ingest_{table.name}"
         self.checked = f"{prefix}_checked"
         self.numbered = f"{prefix}_numbered"
@@ -503,9 +663,54 @@ class _Loader:
         for name in self.temp_tables:
             self.con.execute(f"DROP TABLE IF EXISTS temp.{name}")
 
+    def remove_scratch(self) -> None:
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None
+
+    def use_windows_1252(self) -> None:
+        """Read the file as Windows-1252 from now on, through a UTF-8 copy.
+
+        DuckDB reads UTF-8 and Latin-1, and Latin-1 would turn the euro sign and curly
+        quotes of Windows-1252 into control characters; hence the copy, made in chunks.
+        """
+        self._scratch = Path(tempfile.mkdtemp(prefix="ingest-"))
+        copy = self._scratch / f"{self.table.name}.utf-8.csv"
+        utf8_line = _transcode_windows_1252(self.path, copy)
+        if utf8_line is not None:
+            raise SourceFileError(
+                f"{self.path}: the file mixes encodings: it is not UTF-8, yet line "
+                f"{utf8_line} holds UTF-8 text; save the whole file as 'CSV UTF-8'"
+            )
+        self.read_path = copy
+        self.encoding = WINDOWS_1252
+
     # ---- reading: each produces the table `checked`, one row per record in file order
 
     def read_csv(self, dialect: CsvDialect, layout: _ColumnLayout) -> None:
+        """Read the CSV into `checked`; read again when the file turns out to need it.
+
+        The first reading assumes what almost every file is, UTF-8 with lines under
+        DuckDB's default maximum, so those files are read once at full speed.
+        """
+        self._scan_csv(dialect, layout)
+        if self.encoding == UTF_8 and self._reader_error_count("INVALID ENCODING"):
+            # Not UTF-8: an export from an older Excel or ERP, in Windows-1252.
+            self.use_windows_1252()
+            self._scan_csv(dialect, layout)
+        if self.max_line_size is None and self._reader_error_count("LINE SIZE OVER MAXIMUM"):
+            self.max_line_size = _LONG_LINE_BYTES
+            self._scan_csv(dialect, layout)
+
+    def _reader_error_count(self, error_type: str) -> int:
+        return _scalar(
+            self.con, f"SELECT count(*) FROM {self.csv_errors} WHERE error_type = ?", [error_type]
+        )
+
+    def _scan_csv(self, dialect: CsvDialect, layout: _ColumnLayout) -> None:
+        for name in (self.checked, self.csv_errors, self.csv_scans):
+            self.con.execute(f"DROP TABLE IF EXISTS temp.{name}")
+        line_size = "" if self.max_line_size is None else f"max_line_size = {self.max_line_size},"
         columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(layout.field_count))
         source_sql = (
             "SELECT "
@@ -515,11 +720,11 @@ class _Loader:
             )
             + f"""
             FROM read_csv(
-                {_sql_str(self.source_file)},
+                {_sql_str(str(self.read_path))},
                 header = false, skip = 1, columns = {{{columns}}},
                 delim = {_sql_str(dialect.delimiter)}, quote = '"', escape = '"',
                 auto_detect = false, strict_mode = true, null_padding = false,
-                encoding = 'utf-8',
+                encoding = 'utf-8', {line_size}
                 store_rejects = true,
                 rejects_table = {_sql_str(self.csv_errors)},
                 rejects_scan = {_sql_str(self.csv_scans)}
@@ -558,7 +763,7 @@ class _Loader:
         try:
             self.con.execute(
                 f"CREATE TEMP TABLE {self.checked} AS "
-                + _validation_sql(self.table, source_sql, dialect)
+                + _validation_sql(self.table, source_sql, dialect, self.parents)
             )
         except duckdb.Error as error:
             # Errors from the scan itself, which stop the whole file.
@@ -582,16 +787,6 @@ class _Loader:
             GROUP BY line
             """
         )
-        bad_encoding = _scalar(
-            self.con,
-            f"SELECT min(line) FROM {self.malformed} WHERE error_type = 'INVALID ENCODING'",
-        )
-        if bad_encoding is not None:
-            # A non-UTF-8 file (Windows-1252 from an old Excel) would lose every row with
-            # an accent; that is a file to re-export, not a set of bad rows.
-            raise SourceFileError(
-                f"{self.path}: line {bad_encoding} is not valid UTF-8; save the file as 'CSV UTF-8'"
-            )
         runaway_quote = _scalar(
             self.con,
             f"""
@@ -758,12 +953,21 @@ def load_table(
     table: SourceTable,
     path: Path,
     loaded_at: datetime | None = None,
+    *,
+    check_parents: bool = True,
 ) -> LoadResult:
     """Load one source file into `raw.<table.name>`, recording rejects and the run.
 
     Replaces the raw table, the table's rejects and its run row in one transaction, so
     a load that fails (a `SourceFileError`, or anything else) leaves the previous
     tables as they were. Loading the same file twice gives identical tables.
+
+    A CSV file is read as UTF-8; when it turns out not to be, it is read again as
+    Windows-1252 (`LoadResult.encoding`). With `check_parents`, a record whose parent
+    column (`SourceTable.parent_references`) names a key its parent table does not hold
+    as loaded in `raw` is rejected, so parents must be loaded first
+    (`ParentNotLoadedError` otherwise); a parent record that was itself rejected leaves
+    its children without parent too. Without it, the file is checked on its own.
     """
     path = Path(path)
     file_format = _file_format(path)
@@ -775,25 +979,30 @@ def load_table(
 
     dialect: CsvDialect | None = None
     layout: _ColumnLayout | None = None
+    encoding = None
     if file_format == "csv":
         # Header problems are found before any transaction starts.
-        dialect, layout = _detect_csv_dialect(path, table)
+        dialect, layout, encoding = _detect_csv_dialect(path, table)
+    parents = _parents(con, table) if check_parents else {}
 
-    loader = _Loader(con, table, path)
+    loader = _Loader(con, table, path, parents)
     # Line numbers and "first occurrence wins" rely on rows keeping file order.
     keep_order = _scalar(con, "SELECT current_setting('preserve_insertion_order')")
     con.execute("SET preserve_insertion_order = true")
     try:
+        if encoding == WINDOWS_1252:
+            loader.use_windows_1252()
         con.begin()
         try:
             counts = _load(loader, dialect, layout)
-            _record_run(con, table, loader.source_file, file_format, dialect, counts, loaded_at)
+            _record_run(con, table, loader, file_format, dialect, counts, loaded_at)
             loader.drop_temp_tables()
             con.commit()
         except BaseException:
             con.rollback()
             raise
     finally:
+        loader.remove_scratch()
         con.execute(f"SET preserve_insertion_order = {'true' if keep_order else 'false'}")
 
     return LoadResult(
@@ -802,6 +1011,7 @@ def load_table(
         file_format=file_format,
         delimiter=dialect.delimiter if dialect else None,
         decimal_separator=dialect.decimal_separator if dialect else None,
+        encoding=loader.encoding if dialect else None,
         rows_read=counts.rows_read,
         rows_loaded=counts.rows_loaded,
         rows_rejected=counts.rows_rejected,
@@ -872,7 +1082,7 @@ def _load(loader: _Loader, dialect: CsvDialect | None, layout: _ColumnLayout | N
 def _record_run(
     con: duckdb.DuckDBPyConnection,
     table: SourceTable,
-    source_file: str,
+    loader: _Loader,
     file_format: str,
     dialect: CsvDialect | None,
     counts: _Counts,
@@ -883,10 +1093,15 @@ def _record_run(
         loaded_at = loaded_at.astimezone(UTC).replace(tzinfo=None)
     con.execute(f"DELETE FROM {RAW_SCHEMA}.ingest_runs WHERE source_table = ?", [table.name])
     con.execute(
-        f"INSERT INTO {RAW_SCHEMA}.ingest_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"""
+        INSERT INTO {RAW_SCHEMA}.ingest_runs (
+            source_table, source_file, file_format, delimiter, decimal_separator, rows_read,
+            rows_loaded, rows_rejected, extra_columns, loaded_at, encoding
+        ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
         [
             table.name,
-            source_file,
+            loader.source_file,
             file_format,
             dialect.delimiter if dialect else None,
             dialect.decimal_separator if dialect else None,
@@ -895,5 +1110,6 @@ def _record_run(
             counts.rows_rejected,
             ",".join(counts.extra_columns),
             loaded_at,
+            loader.encoding if dialect else None,
         ],
     )

@@ -1,7 +1,9 @@
 """Tests of ingestion with validation at the door (`orchestration.ingest`).
 
 Every test writes its own small source files under `tmp_path` and loads them into a
-real DuckDB file, then reads back what landed in `raw.*`.
+real DuckDB file, then reads back what landed in `raw.*`. Most tests are about one file
+and load it on its own (`check_parents=False`); the tests under "parents" load parents
+first, as the Dagster assets do. The damaged-export corpus is in test_damaged_exports.py.
 """
 
 from __future__ import annotations
@@ -16,15 +18,18 @@ import pytest
 from orchestration.contract import (
     ACTIVITIES,
     CONTACTS,
+    CUSTOMERS,
     INVOICE_LINES,
     INVOICES,
     RAW_SQL_TYPE,
     RELATIONS,
+    SOURCE_TABLES,
     SourceTable,
 )
 from orchestration.ingest import (
     LoadResult,
     MissingColumnError,
+    ParentNotLoadedError,
     SourceFileError,
     ensure_raw_schema,
     find_source_file,
@@ -59,9 +64,9 @@ def write_source(
     return path
 
 
-def load(con, table: SourceTable, path: Path) -> LoadResult:
+def load(con, table: SourceTable, path: Path, *, check_parents: bool = False) -> LoadResult:
     """Load and check the bookkeeping that must hold after every load."""
-    result = load_table(con, table, path, loaded_at=LOADED_AT)
+    result = load_table(con, table, path, loaded_at=LOADED_AT, check_parents=check_parents)
     assert result.source_file == str(path)
     assert_reconciled(con, table, result)
     return result
@@ -565,6 +570,127 @@ def test_malformed_rows_are_rejected_with_their_line(con, tmp_path):
     assert result.rejects_by_reason == {"malformed row": 2, "unknown value": 1}
 
 
+# --------------------------------------------------------------------------- parents
+
+
+CUSTOMERS_CSV = "customer_id,name,kvk_number,crm_relation_id,payment_terms_days\nD1,A,,,\n"
+
+
+def test_rows_without_their_parent_are_rejected_and_rejected_parents_cascade(con, tmp_path):
+    load(con, CUSTOMERS, write_source(tmp_path, CUSTOMERS, CUSTOMERS_CSV))
+    invoices = (
+        "invoice_id,customer_id,invoice_date,due_date,invoice_type\n"
+        "F1,D1,2026-01-15,,invoice\n"
+        "F2,D1,2026-02-31,,invoice\n"  # rejected for its date: its lines lose their parent
+        "F3,D9,2026-01-16,,invoice\n"
+    )
+    result = load(con, INVOICES, write_source(tmp_path, INVOICES, invoices), check_parents=True)
+    assert rejects(con, INVOICES) == [
+        (3, "invoice_date", "2026-02-31", "not an ISO date (YYYY-MM-DD)"),
+        (4, "customer_id", "D9", "unknown customer_id: not in erp/customers"),
+    ]
+    assert result.rejects_by_reason == {
+        "not an ISO date (YYYY-MM-DD)": 1,
+        "unknown customer_id": 1,
+    }
+    lines = INVOICE_LINES_COMMA.replace("INV1", "F1").replace("INV2", "F2") + "F3,1,,,,,,1,\n"
+    load(con, INVOICE_LINES, write_source(tmp_path, INVOICE_LINES, lines), check_parents=True)
+    assert rejects(con, INVOICE_LINES) == [
+        (4, "invoice_id", "F2", "unknown invoice_id: not in erp/invoices"),
+        (5, "invoice_id", "F3", "unknown invoice_id: not in erp/invoices"),
+    ]
+    assert rows(con, "SELECT invoice_id, line_number FROM raw.erp_invoice_lines") == [
+        ("F1", 1),
+        ("F1", 2),
+    ]
+
+
+def test_a_duplicate_of_an_orphan_is_not_counted_twice(con, tmp_path):
+    load(con, RELATIONS, write_source(tmp_path, RELATIONS, RELATIONS_HEADER + "\n"))
+    text = (
+        "contact_id,relation_id,first_name,last_name,email,phone,job_title,marketing_consent\n"
+        "K1,R9,,,,,,\n"
+        "K1,R9,,,,,,\n"
+    )
+    result = load(con, CONTACTS, write_source(tmp_path, CONTACTS, text), check_parents=True)
+    assert (result.rows_loaded, result.rows_rejected) == (0, 2)
+    assert {reason for *_, reason in rejects(con, CONTACTS)} == {
+        "unknown relation_id: not in crm/relations"
+    }
+
+
+def test_loading_a_child_before_its_parent_raises(con, tmp_path):
+    path = write_source(tmp_path, INVOICE_LINES, INVOICE_LINES_COMMA)
+    with pytest.raises(ParentNotLoadedError, match="load erp/invoices first"):
+        load_table(con, INVOICE_LINES, path)
+    assert rows(con, "SELECT count(*) FROM duckdb_tables() WHERE temporary") == [(0,)]
+
+
+def test_ingestion_assets_depend_on_their_parents():
+    from orchestration.assets.ingestion import ingestion_assets
+
+    deps = {}
+    for asset in ingestion_assets:
+        (key,) = asset.keys
+        deps[key.to_user_string()] = sorted(dep.to_user_string() for dep in asset.asset_deps[key])
+    assert deps == {
+        "crm/salespeople": [],
+        "crm/relations": [],
+        "crm/contacts": ["crm/relations"],
+        "crm/activities": ["crm/relations"],
+        "crm/opportunities": ["crm/relations"],
+        "erp/customers": [],
+        "erp/invoices": ["erp/customers"],
+        "erp/invoice_lines": ["erp/invoices"],
+        "erp/payments": ["erp/invoices"],
+    }
+    # Every parent comes before its children in the contract, the order of a plain loop.
+    order = [table.name for table in SOURCE_TABLES]
+    for table in SOURCE_TABLES:
+        for _, parent, _ in table.parent_references:
+            assert order.index(parent) < order.index(table.name)
+
+
+# --------------------------------------------------------------------------- encodings
+
+
+def test_windows_1252_is_read_with_its_own_euro_sign_and_quotes(con, tmp_path):
+    name = "Bakkerij \u2018t Hoekje \u2013 \u20ac 5"  # curly quote, en dash, euro sign
+    text = RELATIONS_HEADER + f"\nR1,{name},,,Li\u00e8ge,,,,,,,2024-01-01\n"
+    path = write_source(tmp_path, RELATIONS, "")
+    path.write_bytes(text.encode("cp1252"))
+    result = load(con, RELATIONS, path)
+    assert result.encoding == "windows-1252"
+    assert rows(con, "SELECT name, city FROM raw.crm_relations") == [(name, "Li\u00e8ge")]
+    assert rows(con, "SELECT encoding FROM raw.ingest_runs") == [("windows-1252",)]
+
+
+def test_utf16_is_refused(con, tmp_path):
+    path = write_source(tmp_path, RELATIONS, "")
+    path.write_bytes((RELATIONS_HEADER + "\n").encode("utf-16"))
+    with pytest.raises(SourceFileError, match="UTF-16") as error:
+        load_table(con, RELATIONS, path)
+    assert str(path) in str(error.value)
+
+
+def test_ingest_runs_of_an_older_warehouse_gain_the_encoding_column(con, tmp_path):
+    con.execute("CREATE SCHEMA raw")
+    con.execute(
+        "CREATE TABLE raw.ingest_runs (source_table varchar NOT NULL, source_file varchar "
+        "NOT NULL, file_format varchar NOT NULL, delimiter varchar, decimal_separator "
+        "varchar, rows_read bigint NOT NULL, rows_loaded bigint NOT NULL, rows_rejected "
+        "bigint NOT NULL, extra_columns varchar, loaded_at timestamp NOT NULL)"
+    )
+    con.execute(
+        "INSERT INTO raw.ingest_runs VALUES ('x', 'f', 'csv', ',', '.', 0, 0, 0, '', now())"
+    )
+    load(con, RELATIONS, write_source(tmp_path, RELATIONS, RELATIONS_HEADER + "\n"))
+    assert rows(con, "SELECT source_table, encoding FROM raw.ingest_runs ORDER BY 1") == [
+        ("crm_relations", "utf-8"),
+        ("x", None),
+    ]
+
+
 # --------------------------------------------------------------------------- runs
 
 
@@ -613,10 +739,9 @@ def test_failed_load_leaves_previous_tables_intact(con, tmp_path):
     before = rows(con, "SELECT * FROM raw.crm_relations ORDER BY 1")
     runs_before = rows(con, "SELECT * FROM raw.ingest_runs")
 
-    # Not UTF-8 (an old Excel export in Windows-1252): fails inside the transaction.
-    latin1 = (RELATIONS_HEADER + "\nR1,Café Liège,,,,,,,,,,2024-01-01\n").encode("cp1252")
-    path.write_bytes(latin1)
-    with pytest.raises(SourceFileError, match="not valid UTF-8") as error:
+    # An unclosed quote is found inside the transaction, after the file was read.
+    path.write_text(RELATIONS_HEADER + '\nR1,"Café Liège,,,,,,,,,,2024-01-01\nR2,B\n')
+    with pytest.raises(SourceFileError, match="not closed") as error:
         load_table(con, RELATIONS, path)
     assert str(path) in str(error.value)
     assert rows(con, "SELECT * FROM raw.crm_relations ORDER BY 1") == before
@@ -633,7 +758,7 @@ def test_unclosed_quote_fails_the_file_instead_of_swallowing_it(con, tmp_path):
     )
     path = write_source(tmp_path, INVOICES, text)
     with pytest.raises(SourceFileError, match="line 3 opens a quoted value") as error:
-        load_table(con, INVOICES, path)
+        load_table(con, INVOICES, path, check_parents=False)
     assert str(path) in str(error.value)
 
 
@@ -645,7 +770,7 @@ def test_mixed_line_endings_fail_the_file(con, tmp_path):
     )
     path = write_source(tmp_path, INVOICES, text)
     with pytest.raises(SourceFileError, match="line endings") as error:
-        load_table(con, INVOICES, path)
+        load_table(con, INVOICES, path, check_parents=False)
     assert str(path) in str(error.value)
 
 
@@ -655,7 +780,7 @@ def test_aware_loaded_at_is_stored_as_utc(con, tmp_path):
     )
     amsterdam_winter = dt.timezone(dt.timedelta(hours=1))
     loaded_at = dt.datetime(2026, 11, 23, 7, 0, tzinfo=amsterdam_winter)
-    result = load_table(con, INVOICES, path, loaded_at=loaded_at)
+    result = load_table(con, INVOICES, path, loaded_at=loaded_at, check_parents=False)
     assert result.loaded_at == loaded_at
     assert rows(con, "SELECT loaded_at FROM raw.ingest_runs") == [
         (dt.datetime(2026, 11, 23, 6, 0),)

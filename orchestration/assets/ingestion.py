@@ -1,19 +1,29 @@
 """One ingestion asset per source table: validate the export and load `raw.<table>`.
 
 Asset keys are `[system, entity]` (e.g. `crm/relations`), the keys dagster-dbt gives the
-dbt sources over the raw schema, so every staging model is downstream of its file.
+dbt sources over the raw schema, so every staging model is downstream of its file. A
+table whose rows belong to a parent (invoice lines to invoices) depends on the parent's
+asset: its rows are checked against the parent as loaded in the same refresh.
 """
 
 import dagster as dg
 
-from orchestration.contract import SOURCE_TABLES, SourceTable
+from orchestration.contract import SOURCE_TABLES, SOURCE_TABLES_BY_NAME, SourceTable
+from orchestration.erasure import CONTACTS, apply_register
 from orchestration.ingest import find_source_file, load_table
 from orchestration.resources import WarehouseResource
 
 
+def _asset_key(table: SourceTable) -> dg.AssetKey:
+    return dg.AssetKey([table.system, table.entity])
+
+
 def build_ingestion_asset(table: SourceTable) -> dg.AssetsDefinition:
+    parents = [SOURCE_TABLES_BY_NAME[parent] for _, parent, _ in table.parent_references]
+
     @dg.asset(
-        key=dg.AssetKey([table.system, table.entity]),
+        key=_asset_key(table),
+        deps=[_asset_key(parent) for parent in parents],
         group_name="raw",
         kinds={"duckdb", "csv"},
         description=f"{table.description} Loaded from {table.relative_path}.csv or .parquet "
@@ -24,6 +34,10 @@ def build_ingestion_asset(table: SourceTable) -> dg.AssetsDefinition:
         path = find_source_file(settings.source_dir, table)
         with warehouse.connect_build() as con:
             result = load_table(con, table, path)
+            # Erased contacts (audit.erasures) are erased again before dbt reads them.
+            erased = apply_register(con) if table.name == CONTACTS.name else None
+        if erased is not None and erased.rows_changed:
+            context.log.info(f"erasure register applied: {erased.rows}")
         if result.rows_rejected:
             context.log.warning(
                 f"{path}: {result.rows_rejected} of {result.rows_read} rows rejected "
@@ -35,6 +49,7 @@ def build_ingestion_asset(table: SourceTable) -> dg.AssetsDefinition:
             metadata={
                 "source_file": dg.MetadataValue.path(result.source_file),
                 "file_format": result.file_format,
+                "encoding": result.encoding or "n/a",
                 "loaded_at": dg.MetadataValue.timestamp(result.loaded_at),
                 "rows_read": result.rows_read,
                 "rows_loaded": result.rows_loaded,
