@@ -4,11 +4,11 @@ import sys
 from pathlib import Path
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
 from orchestration.assets.dbt import dbt_models
 from orchestration.assets.ingestion import ingestion_assets
 from orchestration.assets.publish import published_warehouse
+from orchestration.dbt_resource import PipelineDbtCliResource
 from orchestration.jobs import (
     half_yearly_review_schedule,
     nightly_refresh,
@@ -24,7 +24,7 @@ defs = dg.Definitions(
     schedules=[nightly_schedule, half_yearly_review_schedule],
     resources={
         # The dbt of this environment, also when .venv/bin is not on PATH (make, cron).
-        "dbt": DbtCliResource(
+        "dbt": PipelineDbtCliResource(
             project_dir=dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt")
         ),
         "warehouse": WarehouseResource(),

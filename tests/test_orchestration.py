@@ -95,3 +95,28 @@ def test_settings_from_environment(tmp_path):
     assert parse_as_of("", today=dt.date(2026, 1, 2)) == dt.date(2026, 1, 2)
     with pytest.raises(ValueError, match="PYRAMID_AS_OF"):
         parse_as_of("31-12-2026")
+
+
+def test_dbt_resource_skips_the_version_subprocess_and_the_adapter(defs, monkeypatch):
+    """PipelineDbtCliResource overrides two private methods of dagster-dbt: if an upgrade
+    renames them, the overrides silently stop saving start-up time; this test says so."""
+    import subprocess
+
+    from dagster_dbt import DbtCliResource
+
+    from orchestration.dbt_resource import PipelineDbtCliResource
+
+    for name in ("_cli_version", "_initialize_dbt_core_adapter"):
+        assert hasattr(DbtCliResource, name), f"dagster-dbt no longer has {name}"
+    resource = defs.resources["dbt"]
+    assert isinstance(resource, PipelineDbtCliResource)
+
+    def no_subprocess(*args, **kwargs):
+        raise AssertionError(f"dbt --version was run: {args}")
+
+    monkeypatch.setattr(subprocess, "check_output", no_subprocess)
+    import dagster_dbt.core.resource as dagster_dbt_resource
+
+    monkeypatch.setattr(dagster_dbt_resource, "check_output", no_subprocess)
+    assert resource._cli_version.major == 1
+    assert resource._initialize_dbt_core_adapter([]) is None
