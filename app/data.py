@@ -29,6 +29,7 @@ import pandas as pd
 import streamlit as st
 
 from orchestration.settings import DBT_PROJECT_DIR, load_settings
+from orchestration.status import read_status
 
 LIST_LIMIT = 1000
 CSV_LIMIT = 100_000
@@ -265,6 +266,21 @@ def freshness() -> dict:
         "loaded_at": row["loaded_at"],
         "published_at": published,
     }
+
+
+def refresh_status() -> dict:
+    """Last successful and last failed refresh (orchestration/status.py), times local.
+
+    Read from a file beside the warehouse, not from it: a failed refresh never publishes.
+    """
+    status = read_status(warehouse_path())
+    for entry, key in (
+        (status.get("last_success"), "finished_at"),
+        (status.get("last_failure"), "failed_at"),
+    ):
+        if entry and entry.get(key):
+            entry[key] = dt.datetime.fromisoformat(entry[key]).astimezone().replace(tzinfo=None)
+    return status
 
 
 def filter_options() -> dict:

@@ -325,6 +325,27 @@ STRINGS: dict[str, dict[str, str]] = {
         "nl": "Elke relatie heeft een bekende verkoper.",
         "en": "Every relation has a known salesperson.",
     },
+    "dq.refresh": {"nl": "Verversing", "en": "Refresh"},
+    "dq.refresh.ok": {
+        "nl": "Laatste verversing geslaagd op {when} (peildatum {as_of}).",
+        "en": "Last refresh succeeded at {when} (as of {as_of}).",
+    },
+    "dq.refresh.failed": {
+        "nl": "De laatste verversing is mislukt op {when}, in stap `{step}`. Het dashboard "
+        "toont de laatste geslaagde verversing ({success}).",
+        "en": "The last refresh failed at {when}, in step `{step}`. The dashboard shows "
+        "the last successful refresh ({success}).",
+    },
+    "dq.refresh.reason": {"nl": "Reden", "en": "Reason"},
+    "dq.refresh.earlier_failure": {
+        "nl": "Eerder mislukt: {when}, stap `{step}`.",
+        "en": "Failed earlier: {when}, step `{step}`.",
+    },
+    "dq.refresh.unknown": {
+        "nl": "Er is geen verversing geregistreerd bij dit warehouse.",
+        "en": "No refresh was recorded for this warehouse.",
+    },
+    "dq.refresh.never": {"nl": "nooit", "en": "never"},
     "dq.metric.as_of": {"nl": "Peildatum", "en": "As of"},
     "dq.metric.published": {"nl": "Gepubliceerd", "en": "Published"},
     "dq.metric.loaded": {"nl": "Laatst ingelezen", "en": "Last loaded"},

@@ -16,6 +16,39 @@ as_of_column.metric(t("dq.metric.as_of"), i18n.fmt_date(fresh["as_of_date"]) or 
 published_column.metric(t("dq.metric.published"), i18n.fmt_datetime(fresh["published_at"]) or "—")
 loaded_column.metric(t("dq.metric.loaded"), i18n.fmt_datetime(fresh["loaded_at"]) or "—")
 rejected_column.metric(t("dq.metric.rejected"), i18n.fmt_int(int(runs["rows_rejected"].sum())))
+
+status = data.refresh_status()
+success, failure = status.get("last_success"), status.get("last_failure")
+st.markdown(f"**{t('dq.refresh')}**")
+if not success and not failure:
+    st.info(t("dq.refresh.unknown"))
+if failure and (not success or failure["failed_at"] >= success["finished_at"]):
+    st.error(
+        t(
+            "dq.refresh.failed",
+            when=i18n.fmt_datetime(failure["failed_at"]),
+            step=failure["step"],
+            success=i18n.fmt_datetime(success["finished_at"]) if success else t("dq.refresh.never"),
+        )
+    )
+    st.caption(t("dq.refresh.reason"))
+    st.code(failure["reason"], language=None)
+elif success:
+    st.success(
+        t(
+            "dq.refresh.ok",
+            when=i18n.fmt_datetime(success["finished_at"]),
+            as_of=i18n.fmt_date(success["as_of"]),
+        )
+    )
+    if failure:
+        st.caption(
+            t(
+                "dq.refresh.earlier_failure",
+                when=i18n.fmt_datetime(failure["failed_at"]),
+                step=failure["step"],
+            )
+        )
 st.markdown(f"**{t('dq.runs')}**")
 layout.table(runs, key="ingest_runs")
 

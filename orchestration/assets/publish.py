@@ -4,6 +4,7 @@ import dagster as dg
 
 from orchestration.assets.dbt import dbt_models
 from orchestration.resources import WarehouseResource
+from orchestration.status import record_success
 from orchestration.warehouse import publish
 
 
@@ -14,9 +15,17 @@ from orchestration.warehouse import publish
     description="The warehouse the dashboard reads (PYRAMID_WAREHOUSE): a copy of the "
     "working warehouse, swapped in atomically after ingestion and every dbt test passed.",
 )
-def published_warehouse(warehouse: WarehouseResource) -> dg.MaterializeResult:
+def published_warehouse(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+) -> dg.MaterializeResult:
     settings = warehouse.settings()
     path = publish(settings.build_warehouse, settings.warehouse)
+    record_success(
+        settings.warehouse,
+        run_id=context.run.run_id,
+        job=context.run.job_name,
+        as_of=settings.as_of,
+    )
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(path)),
