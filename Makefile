@@ -62,9 +62,8 @@ demo: demo-data manifest ## Generate demo data, run the pipeline, start the dash
 	$(MAKE) --no-print-directory app
 
 .PHONY: app
-app: venv ## Start the dashboard on the published warehouse
-	$(BIN)/streamlit run app/streamlit_app.py --server.port $(PORT) --server.headless true \
-		--browser.gatherUsageStats false
+app: venv ## Start the dashboard (login if PYRAMID_USERS_FILE is set, else 127.0.0.1 only)
+	$(PY) -m app.launch --port $(PORT)
 
 .PHONY: dagster
 dagster: manifest ## Start the Dagster UI on http://localhost:3000

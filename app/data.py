@@ -12,6 +12,9 @@ Rules kept here:
   SQL are column names and fragments from this module's own constants.
 - Aggregation happens in DuckDB: charts get the rows they draw, lists a `limit` and the
   total count (see `_limited`).
+- Who sees what is decided here, not in the pages: a salesperson's queries run on a
+  connection where every mart is a view restricted to their own relations (see
+  `current_scope` and `_scoped_connection`), so no page and no download can forget it.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from app import users
 from orchestration.settings import DBT_PROJECT_DIR, load_settings
 from orchestration.status import read_status
 
@@ -72,9 +76,10 @@ def set_caching(enabled: bool) -> None:
 def query(sql: str, params: list | tuple | None = None) -> pd.DataFrame:
     path = warehouse_path()
     params = tuple(params or ())
+    scope = current_scope()  # part of the cache key: one user never gets another's rows
     if not _caching:
-        return run_query(str(path), sql, params)
-    return _cached_query(str(path), _pinned_version(path), sql, params)
+        return run_query(str(path), sql, params, scope)
+    return _cached_query(str(path), _pinned_version(path), sql, params, scope)
 
 
 def _pinned_version(path: Path) -> tuple[int, int, int]:
@@ -89,8 +94,10 @@ def _pinned_version(path: Path) -> tuple[int, int, int]:
 
 
 @st.cache_data(show_spinner=False, max_entries=512, ttl=dt.timedelta(hours=12))
-def _cached_query(path: str, version: tuple, sql: str, params: tuple) -> pd.DataFrame:
-    return run_query(path, sql, params)
+def _cached_query(
+    path: str, version: tuple, sql: str, params: tuple, scope: str | None
+) -> pd.DataFrame:
+    return run_query(path, sql, params, scope)
 
 
 _local = threading.local()
@@ -119,20 +126,162 @@ def batch():
             con.close()
 
 
-def run_query(path: str, sql: str, params: tuple = ()) -> pd.DataFrame:
-    """One query on a read-only connection that is closed again (see `batch`)."""
+def run_query(path: str, sql: str, params: tuple = (), scope: str | None = None) -> pd.DataFrame:
+    """One query on a read-only connection that is closed again (see `batch`), restricted
+    to the relations of salesperson `scope` unless it is None."""
     if not Path(path).exists():
         raise WarehouseNotBuilt(path)
     shared = getattr(_local, "connections", None)
     try:
         if shared is None:
-            with duckdb.connect(path, read_only=True) as con:
+            with _connect(path, scope) as con:
                 return con.execute(sql, list(params)).df()
-        if path not in shared:
-            shared[path] = duckdb.connect(path, read_only=True)
-        return shared[path].execute(sql, list(params)).df()
+        if (path, scope) not in shared:
+            shared[(path, scope)] = _connect(path, scope)
+        return shared[(path, scope)].execute(sql, list(params)).df()
     except (duckdb.CatalogException, duckdb.BinderException) as error:
         raise WarehouseIncomplete(str(error).splitlines()[0]) from error
+
+
+def _connect(path: str, scope: str | None) -> duckdb.DuckDBPyConnection:
+    if scope is None:
+        return duckdb.connect(path, read_only=True)
+    return _scoped_connection(path, scope)
+
+
+# --- who sees what ----------------------------------------------------------------------
+class NotAuthenticated(RuntimeError):
+    """Users are configured but nobody is logged in: the data layer answers nothing."""
+
+
+AUTH_USER_KEY = "auth_user"  # session state: {"username", "role", "salesperson_id"}
+_UNSET = object()
+
+
+def current_scope() -> str | None:
+    """The salesperson whose relations the current user may see; None: every relation.
+
+    Open mode (no users file): None. With a users file: the logged-in user of this
+    Streamlit session (a manager: None). With a users file but no logged-in user, or
+    outside a script run (a download's thread that did not `bind_scope`): refused, so a
+    forgotten check fails closed instead of showing everything. `scoped` overrides it.
+    """
+    override = getattr(_local, "scope", _UNSET)
+    if override is not _UNSET:
+        return override
+    if users.users_file() is None:
+        return None
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    if get_script_run_ctx(suppress_warning=True) is None:
+        raise NotAuthenticated("no Streamlit session to read the logged-in user from")
+    user = st.session_state.get(AUTH_USER_KEY)
+    if not user:
+        raise NotAuthenticated("not logged in")
+    if user.get("role") == users.MANAGER:
+        return None
+    if user.get("role") == users.SALESPERSON and user.get("salesperson_id"):
+        return str(user["salesperson_id"])
+    raise NotAuthenticated(f"unknown role {user.get('role')!r}")
+
+
+@contextlib.contextmanager
+def scoped(scope: str | None):
+    """Run queries in this thread as the given scope (a salesperson id, or None: all)."""
+    saved = getattr(_local, "scope", _UNSET)
+    _local.scope = scope
+    try:
+        yield
+    finally:
+        _local.scope = saved
+
+
+def bind_scope(function):
+    """`function` wrapped to run with the scope of the current session, for work Streamlit
+    does later in another thread (a download button's callable)."""
+    scope = current_scope()
+
+    @functools.wraps(function)
+    def bound(*args, **kwargs):
+        with scoped(scope):
+            return function(*args, **kwargs)
+
+    return bound
+
+
+# Schemas the dashboard reads; a salesperson's connection has a view for each table.
+SCOPED_SCHEMAS = ("marts", "history", "config")
+# Tables without relations in them that a salesperson sees whole (load counts per file,
+# and the business-rule seeds). Every other table without a relation_id or salesperson_id
+# is empty for a salesperson: a new mart is hidden until someone decides otherwise.
+UNRESTRICTED_TABLES = {
+    ("marts", "dq_ingest_runs"),
+    ("config", "activity_types"),
+    ("config", "scoring_bands"),
+    ("config", "scoring_criteria"),
+    ("config", "service_level_capacities"),
+    ("config", "service_level_matrix"),
+    ("config", "visit_reason_priorities"),
+}
+_ATTACHED = "published_warehouse"
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def scope_rule(schema: str, table: str, columns: list[str]) -> str:
+    """The condition a salesperson's view of `schema.table` applies (scope in main.scope)."""
+    salesperson = "(select salesperson_id from main.scope)"
+    own_relations = (
+        f"(select relation_id from {_ATTACHED}.marts.relation_kinds "
+        f"where account_manager_id = {salesperson})"
+    )
+    conditions = []
+    if "relation_id" in columns:
+        conditions.append(f"relation_id in {own_relations}")
+    if "salesperson_id" in columns:
+        conditions.append(f"salesperson_id = {salesperson}")
+    if conditions:
+        return " and ".join(conditions)
+    return "true" if (schema, table) in UNRESTRICTED_TABLES else "false"
+
+
+def _scoped_connection(path: str, salesperson_id: str) -> duckdb.DuckDBPyConnection:
+    """An in-memory connection on which `marts.x` (and history, config) are views of the
+    published tables restricted to the relations `salesperson_id` manages.
+
+    The published file is attached read-only under another name; the SQL in this module
+    names `marts.x` and so reads the views, never the tables themselves.
+    """
+    con = duckdb.connect()
+    try:
+        literal = "'" + path.replace("'", "''") + "'"
+        con.execute(f"attach {literal} as {_ATTACHED} (read_only)")
+        con.execute(
+            "create table main.scope as select ?::varchar as salesperson_id", [salesperson_id]
+        )
+        tables = con.execute(
+            """
+            select schema_name, table_name, list(column_name order by column_index)
+            from duckdb_columns()
+            where database_name = ? and list_contains(?, schema_name)
+            group by all
+            """,
+            [_ATTACHED, list(SCOPED_SCHEMAS)],
+        ).fetchall()
+        for schema in SCOPED_SCHEMAS:
+            con.execute(f"create schema {_ident(schema)}")
+        for schema, table, columns in tables:
+            name = f"{_ident(schema)}.{_ident(table)}"
+            con.execute(
+                f"create view {name} as select * from {_ATTACHED}.{name} "
+                f"where {scope_rule(schema, table, columns)}"
+            )
+    except BaseException:
+        con.close()
+        raise
+    return con
 
 
 def _scalar(sql: str, params: list | tuple | None = None):
@@ -461,7 +610,8 @@ def _abc_ranked_cte(filters: Filters) -> tuple[str, list]:
     the selection's own curve, recomputed over the relations the filters keep, while
     abc_class stays the company-wide class from the mart.
     """
-    if not filters.is_active():
+    # A salesperson's curve is that of their own relations, like a filtered one.
+    if not filters.is_active() and current_scope() is None:
         return (
             """
         ranked as (

@@ -31,6 +31,51 @@ STRINGS: dict[str, dict[str, str]] = {
     "page.service": {"nl": "Serviceniveaus", "en": "Service levels"},
     "page.visits": {"nl": "Bezoekplanning", "en": "Visit planning"},
     "page.dq": {"nl": "Datakwaliteit", "en": "Data quality"},
+    # login (app/auth.py)
+    "auth.title": {"nl": "Inloggen", "en": "Log in"},
+    "auth.username": {"nl": "Gebruikersnaam", "en": "Username"},
+    "auth.password": {"nl": "Wachtwoord", "en": "Password"},
+    "auth.submit": {"nl": "Inloggen", "en": "Log in"},
+    "auth.failed": {
+        "nl": "Onbekende gebruikersnaam of onjuist wachtwoord.",
+        "en": "Unknown username or wrong password.",
+    },
+    "auth.logged_in": {
+        "nl": "Ingelogd als **{user}** ({role})",
+        "en": "Logged in as **{user}** ({role})",
+    },
+    "auth.role.manager": {"nl": "manager: alle relaties", "en": "manager: every relation"},
+    "auth.role.salesperson": {
+        "nl": "verkoper {id}: alleen eigen relaties",
+        "en": "salesperson {id}: own relations only",
+    },
+    "auth.logout": {"nl": "Uitloggen", "en": "Log out"},
+    "auth.open": {
+        "nl": "Open modus: er is geen gebruikersbestand ingesteld (`PYRAMID_USERS_FILE`), dus "
+        "geen inlog en alle relaties zichtbaar. Het dashboard is daarom alleen op deze "
+        "computer bereikbaar (127.0.0.1).",
+        "en": "Open mode: no users file is configured (`PYRAMID_USERS_FILE`), so there is no "
+        "login and every relation is visible. The dashboard is therefore only reachable on "
+        "this computer (127.0.0.1).",
+    },
+    "auth.open.remote": {
+        "nl": "Zonder gebruikersbestand (`PYRAMID_USERS_FILE`) is het dashboard alleen op de "
+        "computer zelf te gebruiken. Vraag de beheerder gebruikers in te stellen.",
+        "en": "Without a users file (`PYRAMID_USERS_FILE`) the dashboard can only be used on "
+        "the computer itself. Ask the administrator to configure users.",
+    },
+    "auth.file_error": {
+        "nl": "Het gebruikersbestand is niet te lezen, dus niemand kan inloggen: {detail}",
+        "en": "The users file cannot be read, so nobody can log in: {detail}",
+    },
+    "auth.required": {
+        "nl": "Log opnieuw in om gegevens te zien.",
+        "en": "Log in again to see data.",
+    },
+    "download.personal": {
+        "nl": "Met persoonsgegevens (namen van verkopers)",
+        "en": "Include personal data (names of salespeople)",
+    },
     # warehouse state
     "wh.missing": {
         "nl": "Er is nog geen gepubliceerd datawarehouse op `{path}`. Draai eerst de "
@@ -791,11 +836,37 @@ def fmt_raw_value(criterion: str, value: object, lang: str | None = None) -> str
     return fmt_number(number, lang, 0 if number == int(number) else 1)
 
 
-def to_csv(frame: pd.DataFrame, columns: Iterable[str], lang: str | None = None) -> bytes:
+# Columns holding personal data (AVG/GDPR) that a mart may carry: names of people.
+# Downloads leave them out unless the user asks for them (`include_personal`).
+PERSONAL_COLUMNS = frozenset(
+    {
+        "salesperson_name",
+        "account_manager_name",
+        "decided_by",
+        "first_name",
+        "last_name",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+        "salesperson_email",
+        "email",
+        "phone",
+    }
+)
+
+
+def to_csv(
+    frame: pd.DataFrame,
+    columns: Iterable[str],
+    lang: str | None = None,
+    include_personal: bool = False,
+) -> bytes:
     """A download: translated headers and labels; Dutch CSV (`;`, decimal comma) for
-    Dutch Excel, plain CSV in English. UTF-8 with BOM so Excel reads the accents."""
+    Dutch Excel, plain CSV in English. UTF-8 with BOM so Excel reads the accents.
+
+    Personal data (`PERSONAL_COLUMNS`) only with `include_personal`."""
     lang = lang or current_language()
-    columns = list(columns)
+    columns = [c for c in columns if include_personal or c not in PERSONAL_COLUMNS]
     export = translate_frame(frame, lang, columns)
     for name in columns:
         if name in BOOL_COLUMNS:

@@ -1,12 +1,13 @@
 """customer-pyramid dashboard: the entry script and router (`make app`).
 
-Runs for every page: language switch, navigation, and one place that turns a missing or
-incomplete warehouse into an explanation instead of a stack trace.
+Runs for every page: language switch, login (when a users file is configured),
+navigation, and one place that turns a missing or incomplete warehouse into an
+explanation instead of a stack trace.
 """
 
 import streamlit as st
 
-from app import data, filters, i18n
+from app import auth, data, filters, i18n
 from app.i18n import t
 
 st.set_page_config(
@@ -23,6 +24,7 @@ with st.sidebar:
         format_func=i18n.LANGUAGE_NAMES.get,
         horizontal=True,
     )
+auth.require_login()  # stops here until someone logs in; the data layer scopes queries
 filters.keep_state()
 
 # url_path stays Dutch in both languages, so links and bookmarks do not change.
@@ -50,3 +52,5 @@ except data.WarehouseIncomplete as error:
     st.warning(
         t("wh.incomplete", path=data.warehouse_path(), detail=error), icon=":material/warning:"
     )
+except data.NotAuthenticated:
+    st.error(t("auth.required"))

@@ -21,11 +21,13 @@ st.markdown(
     )
 )
 names = dict(zip(portfolio["salesperson_id"], portfolio["salesperson_name"], strict=True))
-if st.session_state.get("visit_salesperson") not in [None, *names]:
-    st.session_state["visit_salesperson"] = None
+# A salesperson's data layer holds only their own plan: no "all salespeople" choice.
+choices = list(names) if data.current_scope() is not None else [None, *names]
+if st.session_state.get("visit_salesperson") not in choices:
+    st.session_state["visit_salesperson"] = choices[0]
 salesperson_id = st.selectbox(
     t("visit.who"),
-    [None, *names],
+    choices,
     key="visit_salesperson",
     format_func=lambda v: t("visit.manager") if v is None else f"{names[v]} ({v})",
 )
@@ -119,15 +121,21 @@ if salesperson_id is None:
 layout.table(plan, total, columns=plan_columns, key="visit_plan")
 
 
+# Names of salespeople are personal data: the download leaves them out unless asked.
+with_personal = st.checkbox(t("download.personal"), value=False, key="visit_csv_personal")
+csv_columns = [*plan_columns, "salesperson_id"] if salesperson_id is None else plan_columns
+
+
 def plan_csv() -> bytes:
     """The whole selection (up to CSV_LIMIT rows), built only when the button is clicked."""
     full, _ = data.visit_plan(salesperson_id, tuple(reasons), limit=data.CSV_LIMIT)
-    return i18n.to_csv(full, plan_columns, lang)
+    return i18n.to_csv(full, csv_columns, lang, include_personal=with_personal)
 
 
 st.download_button(
     t("download.csv"),
-    data=plan_csv,
+    # Streamlit runs the callable later, in another thread: it keeps this user's scope.
+    data=data.bind_scope(plan_csv),
     file_name=f"bezoekplan_{salesperson_id or 'alle'}.csv",
     mime="text/csv",
     key="visit_csv",

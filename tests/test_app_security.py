@@ -1,0 +1,547 @@
+"""The dashboard's security (issue 6): login and roles, scoping in the data layer, hostile
+input through every data function, personal data out of downloads, open mode on localhost.
+
+Real Streamlit AppTest runs on the warehouse a real Dagster run built (`built_warehouse`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import io
+import os
+import stat
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app import data, i18n, launch, users
+from orchestration.settings import REPO_ROOT
+
+ENTRY = str(REPO_ROOT / "app" / "streamlit_app.py")
+PAGES = [
+    "pyramid",
+    "relation_kinds",
+    "abc",
+    "scoring",
+    "service_levels",
+    "visit_planning",
+    "data_quality",
+]
+PASSWORDS = {"anna": "anna-manager-pw", "piet": "piet-sales-pw", "sara": "sara-sales-pw"}
+
+
+# --- fixtures and helpers ---------------------------------------------------------------
+def sql(path: Path, statement: str, params: list | None = None) -> pd.DataFrame:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(statement, params or []).df()
+
+
+@pytest.fixture
+def warehouse(built_warehouse, monkeypatch) -> Path:
+    monkeypatch.setenv("PYRAMID_WAREHOUSE", str(built_warehouse))
+    monkeypatch.delenv(users.USERS_FILE_ENV, raising=False)
+    return built_warehouse
+
+
+@pytest.fixture(scope="session")
+def salespeople(built_warehouse) -> list[str]:
+    """Account managers with relations, the busiest first."""
+    return sql(
+        built_warehouse,
+        "select account_manager_id from marts.relation_kinds where account_manager_id is not null "
+        "group by 1 order by count(*) desc, 1",
+    )["account_manager_id"].tolist()
+
+
+@pytest.fixture(scope="session")
+def users_toml(tmp_path_factory, salespeople) -> Path:
+    path = tmp_path_factory.mktemp("users") / "users.toml"
+    users.save_users(
+        path,
+        {
+            "anna": users.User("anna", "manager", None, users.hash_password(PASSWORDS["anna"])),
+            "piet": users.User(
+                "piet", "salesperson", salespeople[-1], users.hash_password(PASSWORDS["piet"])
+            ),
+            "sara": users.User(
+                "sara", "salesperson", salespeople[0], users.hash_password(PASSWORDS["sara"])
+            ),
+        },
+    )
+    return path
+
+
+@pytest.fixture
+def with_users(warehouse, users_toml, monkeypatch) -> Path:
+    monkeypatch.setenv(users.USERS_FILE_ENV, str(users_toml))
+    return users_toml
+
+
+def log_in(username: str, password: str) -> AppTest:
+    at = AppTest.from_file(ENTRY, default_timeout=60).run()
+    assert at.title[0].value == i18n.t("auth.title", "nl")
+    at.text_input(key="auth_username").input(username)
+    at.text_input(key="auth_password").input(password)
+    submit = next(b for b in at.button if b.label == i18n.t("auth.submit", "nl"))
+    submit.click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def show(at: AppTest, page: str) -> AppTest:
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def own_relations(path: Path, salesperson: str) -> set[str]:
+    return set(
+        sql(
+            path,
+            "select relation_id from marts.relation_kinds where account_manager_id = ?",
+            [salesperson],
+        )["relation_id"]
+    )
+
+
+RELATION_HEADERS = {i18n.column("relation_id", "nl"), i18n.column("relation_id", "en")}
+SALESPERSON_HEADERS = {
+    i18n.column(name, lang)
+    for name in ("salesperson_name", "account_manager_name")
+    for lang in i18n.LANGUAGES
+}
+
+
+def shown_relations(at: AppTest) -> set[str]:
+    shown: set[str] = set()
+    for element in at.dataframe:
+        for header in RELATION_HEADERS & set(element.value.columns):
+            shown |= set(element.value[header].dropna())
+    return shown
+
+
+def level_counts(at: AppTest) -> dict[str, int]:
+    for element in at.dataframe:
+        frame = element.value
+        if i18n.column("relation_share", "nl") in frame.columns:
+            return dict(
+                zip(
+                    frame[i18n.column("pyramid_level", "nl")],
+                    frame[i18n.column("relations", "nl")].astype(int),
+                    strict=True,
+                )
+            )
+    raise AssertionError("no pyramid table")
+
+
+def expected_levels(path: Path, where: str = "true", params=None) -> dict[str, int]:
+    rows = sql(
+        path,
+        f"select pyramid_level, count(*) as n from marts.customer_pyramid where {where} "
+        "group by all",
+        params,
+    )
+    counts = {i18n.label("pyramid_level", level, "nl"): 0 for level in i18n.PYRAMID_LEVELS}
+    for level, n in zip(rows["pyramid_level"], rows["n"], strict=True):
+        counts[i18n.label("pyramid_level", level, "nl")] = int(n)
+    return counts
+
+
+# --- open mode --------------------------------------------------------------------------
+def test_open_mode_says_so_and_binds_to_localhost(warehouse):
+    at = AppTest.from_file(ENTRY, default_timeout=60).run()
+    assert not at.exception
+    notice = [w.value for w in at.sidebar.warning]
+    assert notice == [i18n.t("auth.open", "nl")] and "127.0.0.1" in notice[0]
+    assert at.dataframe, "open mode shows the pages without a login"
+    at.sidebar.radio(key=i18n.LANG_KEY).set_value("en").run()
+    assert [w.value for w in at.sidebar.warning] == [i18n.t("auth.open", "en")]
+
+    assert launch.server_address({}) == "127.0.0.1"
+    assert "127.0.0.1" in launch.streamlit_command(8501, {})
+    with_file = {users.USERS_FILE_ENV: "/etc/pyramid/users.toml"}
+    assert launch.server_address(with_file) == "0.0.0.0"
+    assert launch.server_address({**with_file, "PYRAMID_APP_ADDRESS": "10.0.0.5"}) == "10.0.0.5"
+
+
+def test_make_app_uses_the_launcher():
+    makefile = (REPO_ROOT / "Makefile").read_text()
+    app_recipe = makefile.split("\napp:", 1)[1].split("\n\n", 1)[0]
+    assert "-m app.launch" in app_recipe and "streamlit run" not in app_recipe
+
+
+# --- login ------------------------------------------------------------------------------
+def test_without_login_nothing_is_shown_and_the_data_layer_refuses(with_users):
+    at = AppTest.from_file(ENTRY, default_timeout=60).run()
+    assert not at.exception
+    assert at.title[0].value == "Inloggen"
+    assert not at.dataframe and not at.metric and not at.get("vega_lite_chart")
+    # While nobody is logged in the login is the only page registered: no URL reaches another.
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("pages/visit_planning.py")
+    # Outside a logged-in session the data layer answers nothing (fails closed) ...
+    with pytest.raises(data.NotAuthenticated):
+        data.pyramid_levels()
+    # ... even to a page script run on its own, without the entry script's login.
+    page = AppTest.from_file(str(REPO_ROOT / "app" / "pages" / "pyramid.py")).run()
+    assert not page.dataframe and not page.metric
+    assert "NotAuthenticated" in page.exception[0].value or "NotAuthenticated" in str(
+        page.exception[0].stack_trace
+    )
+
+
+@pytest.mark.parametrize(
+    ("username", "password"),
+    [("piet", "wrong-password"), ("nobody", PASSWORDS["piet"]), ("piet", ""), ("", "")],
+)
+def test_a_failed_login_is_refused_without_saying_why(with_users, username, password):
+    at = log_in(username, password)
+    assert [e.value for e in at.error] == [i18n.t("auth.failed", "nl")]
+    assert at.title[0].value == "Inloggen"
+    assert not at.dataframe
+    assert data.AUTH_USER_KEY not in at.session_state
+
+
+def test_passwords_are_salted_scrypt_hashes_compared_in_constant_time(with_users):
+    text = with_users.read_text()
+    assert all(password not in text for password in PASSWORDS.values())
+    stored = users.load_users(with_users)
+    assert stored["anna"].password_hash.startswith("scrypt$")
+    same = [users.hash_password("same password 1") for _ in range(2)]
+    assert same[0] != same[1]  # a salt per hash
+    assert users.check_password("same password 1", same[1])
+    assert not users.check_password("same password 2", same[1])
+    assert not users.check_password("x", "garbage")
+    assert users.authenticate(stored, "anna", PASSWORDS["anna"]) == stored["anna"]
+    assert users.authenticate(stored, "anna", PASSWORDS["piet"]) is None
+    assert users.authenticate(stored, "ghost", PASSWORDS["anna"]) is None
+    source = inspect.getsource(users.check_password)
+    assert "hmac.compare_digest" in source and "==" not in source.split("compare_digest")[1]
+
+
+def test_users_command_line_adds_lists_and_removes(tmp_path, monkeypatch, capsys):
+    path = tmp_path / "users.toml"
+    monkeypatch.setenv(users.USERS_FILE_ENV, str(path))
+    monkeypatch.setattr("sys.stdin", io.StringIO("a-long-password\n"))
+    add = ["add", "--username", "kees", "--role", "salesperson", "--salesperson-id", "S002"]
+    assert users.main([*add, "--password-stdin"]) == 0
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    kees = users.load_users(path)["kees"]
+    assert (kees.role, kees.salesperson_id, kees.scope) == ("salesperson", "S002", "S002")
+    assert users.check_password("a-long-password", kees.password_hash)
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    with pytest.raises(SystemExit):
+        users.main(["add", "--username", "x", "--role", "manager", "--password-stdin"])
+    with pytest.raises(SystemExit):  # a salesperson without id
+        users.main(["add", "--username", "y", "--role", "salesperson", "--password-stdin"])
+    capsys.readouterr()
+    assert users.main(["list"]) == 0
+    assert capsys.readouterr().out.strip() == "kees\tsalesperson\tS002"
+    assert users.main(["remove", "--username", "kees"]) == 0
+    assert users.load_users(path) == {}
+
+
+def test_an_invalid_users_file_lets_nobody_in(warehouse, tmp_path, monkeypatch):
+    path = tmp_path / "users.toml"
+    path.write_text('[users.eve]\nrole = "admin"\npassword = "scrypt$1$1$1$AA==$AA=="\n')
+    monkeypatch.setenv(users.USERS_FILE_ENV, str(path))
+    at = AppTest.from_file(ENTRY, default_timeout=60).run()
+    assert at.error and "eve" in at.error[0].value
+    assert not at.dataframe and not at.text_input
+    assert launch.main(["--port", "1"]) == 2  # the launcher refuses to start
+
+
+# --- roles: what each user sees ---------------------------------------------------------
+@pytest.mark.slow
+def test_a_salesperson_sees_only_their_own_relations_on_every_page(with_users, salespeople):
+    warehouse = Path(os.environ["PYRAMID_WAREHOUSE"])
+    me = salespeople[-1]
+    mine = own_relations(warehouse, me)
+    everyone = set(sql(warehouse, "select relation_id from marts.relation_kinds")["relation_id"])
+    assert mine and mine < everyone
+    my_names = set(
+        sql(warehouse, "select name from raw.crm_salespeople where salesperson_id = ?", [me])[
+            "name"
+        ]
+    )
+
+    at = log_in("piet", PASSWORDS["piet"])
+    seen: set[str] = set()
+    for page in PAGES:
+        show(at, page)
+        on_page = shown_relations(at)
+        assert on_page <= mine, (page, sorted(on_page - mine)[:5])
+        seen |= on_page
+        for element in at.dataframe:
+            for header in SALESPERSON_HEADERS & set(element.value.columns):
+                assert set(element.value[header].dropna()) <= my_names, page
+        if page == "pyramid":
+            assert level_counts(at) == expected_levels(warehouse, "account_manager_id = ?", [me])
+            assert at.metric[0].value == i18n.fmt_int(len(mine))
+            assert at.sidebar.selectbox(key="filter_salesperson").options[1:] == [
+                f"{name} ({me})" for name in my_names
+            ]
+        if page == "relation_kinds":
+            kinds = sql(
+                warehouse,
+                "select relation_kind, count(*) as n from marts.relation_kinds "
+                "where account_manager_id = ? group by 1",
+                [me],
+            )
+            expected = dict(zip(kinds["relation_kind"], kinds["n"], strict=True))
+            for metric in at.metric:
+                kind = next(
+                    k for k in i18n.RELATION_KINDS if i18n.label("relation_kind", k) == metric.label
+                )
+                assert metric.value == i18n.fmt_int(expected.get(kind, 0))
+        if page == "visit_planning":
+            assert at.selectbox(key="visit_salesperson").options == [
+                f"{name} ({me})" for name in my_names
+            ]
+            plan = sql(
+                warehouse, "select relation_id from marts.visit_plan where salesperson_id = ?", [me]
+            )
+            assert on_page == set(plan["relation_id"])
+        if page == "data_quality":
+            # rejected rows, unlinked ERP customers and unassigned relations are nobody's own
+            assert not on_page
+    assert len(seen) > 20
+
+    # every data function, including what a download fetches, under this user's scope
+    with data.scoped(me):
+        for name, frame in data_function_results().items():
+            if "relation_id" in frame.columns:
+                assert set(frame["relation_id"].dropna()) <= mine, name
+            if "salesperson_id" in frame.columns:
+                assert set(frame["salesperson_id"].dropna()) <= {me}, name
+        full, total = data.visit_plan(None, limit=data.CSV_LIMIT)
+        assert set(full["relation_id"]) <= mine and total == len(full)
+        assert data.rejects()[1] == 0 and data.unlinked_erp_customers()[1] == 0
+
+
+@pytest.mark.slow
+def test_a_manager_sees_every_relation(with_users):
+    warehouse = Path(os.environ["PYRAMID_WAREHOUSE"])
+    at = log_in("anna", PASSWORDS["anna"])
+    show(at, "pyramid")
+    assert level_counts(at) == expected_levels(warehouse)
+    assert at.sidebar.caption[0].value.startswith("Ingelogd als **anna**")
+    show(at, "visit_planning")
+    assert at.selectbox(key="visit_salesperson").value is None  # all salespeople
+    portfolio = sql(warehouse, "select salesperson_id from marts.salesperson_portfolio")
+    assert len(at.selectbox(key="visit_salesperson").options) == len(portfolio) + 1
+    show(at, "data_quality")
+    assert at.dataframe
+
+
+def test_two_users_never_share_cached_rows(with_users, salespeople):
+    warehouse = Path(os.environ["PYRAMID_WAREHOUSE"])
+    first, second = salespeople[0], salespeople[-1]
+    with data.scoped(first):
+        mine = data.pyramid_levels()["relations"].sum()
+    with data.scoped(second):
+        theirs = data.pyramid_levels()["relations"].sum()
+    with data.scoped(None):
+        everyone = data.pyramid_levels()["relations"].sum()
+    assert mine == len(own_relations(warehouse, first))
+    assert theirs == len(own_relations(warehouse, second))
+    assert everyone == sql(warehouse, "select count(*) from marts.customer_pyramid").iloc[0, 0]
+
+
+def test_a_table_without_a_scope_rule_is_empty_for_a_salesperson():
+    assert data.scope_rule("marts", "some_new_mart", ["customer_id", "amount"]) == "false"
+    assert data.scope_rule("marts", "dq_ingest_rejects", ["raw_value"]) == "false"
+    assert "relation_id in" in data.scope_rule("marts", "x", ["relation_id"])
+    assert data.scope_rule("config", "scoring_bands", ["criterion"]) == "true"
+
+
+# --- hostile input through every data function ------------------------------------------
+HOSTILE_VALUES = [
+    "x' or 1=1 --",
+    "'; DROP TABLE marts.relation_kinds; --",
+    '"; drop schema marts cascade; --',
+    "S001' union select * from raw.crm_contacts --",
+    "Ünïcødé ✓ 中文 \u202e\u0000",
+    "%_*?\\",
+    "x" * 100_000,
+]
+
+
+def data_function_results(value: str | None = None) -> dict[str, pd.DataFrame]:
+    """Every public query function of app/data.py, with `value` in every argument a user
+    can influence (filters, search, level, period, relation, salesperson, reasons)."""
+    filters = data.Filters(value, value, value) if value is not None else data.NO_FILTERS
+    text = value
+    results = {
+        "freshness": pd.DataFrame([data.freshness()]),
+        "filter_options": data.filter_options()["salespeople"],
+        "pyramid_levels": data.pyramid_levels(filters),
+        "pyramid_relations": data.pyramid_relations(text or "top", filters, text)[0],
+        "kind_counts": data.kind_counts(filters),
+        "leads": data.leads(filters)[0],
+        "reactivation_list": data.reactivation_list(filters)[0],
+        "kind_movements": data.kind_movements(filters),
+        "pareto_points": data.pareto_points(filters),
+        "abc_classes": data.abc_classes(filters),
+        "score_matrix": data.score_matrix(filters),
+        "score_groups": data.score_groups(filters),
+        "score_histogram": data.score_histogram(filters),
+        "score_search": data.score_search(filters, text),
+        "score_of": data.score_of(text or "R0000001"),
+        "score_components": data.score_components(text or "R0000001"),
+        "service_mix": data.service_mix(filters),
+        "review_movements": data.review_movements(text or "2026-H2", filters),
+        "review_moves": data.review_moves(text or "2026-H2", filters)[0],
+        "proposals_different": data.proposals_different(filters)[0],
+        "service_capacities": data.service_capacities(),
+        "salesperson_portfolio": data.salesperson_portfolio(),
+        "visit_weeks": data.visit_weeks(text),
+        "visit_plan": data.visit_plan(text, (text,) if text else None)[0],
+        "ingest_runs": data.ingest_runs(),
+        "reject_counts": data.reject_counts(),
+        "rejects": data.rejects()[0],
+        "unlinked_erp_customers": data.unlinked_erp_customers()[0],
+        "unassigned_relations": data.unassigned_relations()[0],
+        "unassigned_counts": data.unassigned_counts(),
+    }
+    data.kind_history_versions()
+    data.latest_review_period()
+    return results
+
+
+def test_every_query_function_is_covered():
+    """A new query function in app/data.py must join the hostile-input test."""
+    source = inspect.getsource(data_function_results)
+    covered = {part.split("(")[0] for part in source.split("data.")[1:]}
+    not_queries = {
+        "query",
+        "run_query",
+        "refresh_status",
+        "configured_vars",
+        "current_scope",
+        "scoped",
+        "bind_scope",
+        "scope_rule",
+        "warehouse_path",
+        "warehouse_version",
+        "set_caching",
+        "batch",
+    }
+    public = {
+        name
+        for name, member in inspect.getmembers(data, inspect.isfunction)
+        if member.__module__ == "app.data" and not name.startswith("_")
+    }
+    assert public - not_queries <= covered, sorted(public - not_queries - covered)
+
+
+def warehouse_fingerprint(path: Path) -> str:
+    """Every table's name, row count and content hash: changes if anything is altered."""
+    with duckdb.connect(str(path), read_only=True) as con:
+        tables = con.execute(
+            "select schema_name, table_name from duckdb_tables() order by 1, 2"
+        ).fetchall()
+        parts = []
+        for schema, table in tables:
+            count, content = con.execute(
+                f'select count(*), sum(hash(t)) from "{schema}"."{table}" as t'
+            ).fetchone()
+            parts.append(f"{schema}.{table}:{count}:{content}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+@pytest.mark.parametrize("scope", [None, "salesperson"])
+def test_hostile_values_reach_sql_only_as_parameters(warehouse, salespeople, scope):
+    before = warehouse_fingerprint(warehouse)
+    mtime = warehouse.stat().st_mtime_ns
+    data.set_caching(False)
+    try:
+        with data.scoped(salespeople[0] if scope else None):
+            honest = data_function_results()
+            for value in HOSTILE_VALUES:
+                results = data_function_results(value)
+                for name in (
+                    "pyramid_levels",
+                    "pyramid_relations",
+                    "kind_counts",
+                    "leads",
+                    "reactivation_list",
+                    "kind_movements",
+                    "pareto_points",
+                    "abc_classes",
+                    "score_matrix",
+                    "score_groups",
+                    "score_histogram",
+                    "score_search",
+                    "score_of",
+                    "score_components",
+                    "service_mix",
+                    "review_movements",
+                    "review_moves",
+                    "proposals_different",
+                    "visit_weeks",
+                    "visit_plan",
+                ):
+                    assert results[name].empty, (name, value[:40])
+                # functions the value does not reach answer as without it
+                for name in ("service_capacities", "salesperson_portfolio", "ingest_runs"):
+                    pd.testing.assert_frame_equal(results[name], honest[name])
+            # and every value arriving through the Streamlit widgets, too
+            with pytest.raises(data.WarehouseIncomplete) as error:
+                data.query("select * from marts.no_such_mart where x = ?", [HOSTILE_VALUES[1]])
+            assert "DROP" not in str(error.value)
+    finally:
+        data.set_caching(True)
+    assert warehouse_fingerprint(warehouse) == before
+    assert warehouse.stat().st_mtime_ns == mtime
+    assert sql(warehouse, "select count(*) from marts.relation_kinds").iloc[0, 0] > 0
+
+
+@pytest.mark.slow
+def test_hostile_values_through_the_widgets(warehouse):
+    before = warehouse_fingerprint(warehouse)
+    at = AppTest.from_file(ENTRY, default_timeout=60).run()
+    for value in HOSTILE_VALUES[:5]:
+        show(at, "pyramid")
+        at.text_input(key="pyramid_search").input(value).run()
+        assert not at.exception and not at.error
+        assert any(info.value == i18n.t("rows.none") for info in at.info)
+        show(at, "scoring")
+        at.text_input(key="score_search").input(value).run()
+        assert not at.exception and not at.error
+        assert any(info.value == i18n.t("score.pick.none") for info in at.info)
+    assert warehouse_fingerprint(warehouse) == before
+
+
+# --- personal data ----------------------------------------------------------------------
+def test_downloads_leave_out_personal_data_unless_asked(warehouse):
+    data.set_caching(False)
+    try:
+        plan, _ = data.visit_plan(None, limit=20)
+    finally:
+        data.set_caching(True)
+    columns = ["priority", "relation_name", "salesperson_id", "salesperson_name"]
+    default = i18n.to_csv(plan, columns, "en").decode("utf-8-sig").splitlines()
+    assert default[0] == "Priority,Relation," + i18n.column("salesperson_id", "en")
+    assert not any(name in default[1] for name in plan["salesperson_name"])
+    asked = i18n.to_csv(plan, columns, "en", include_personal=True).decode("utf-8-sig")
+    assert i18n.column("salesperson_name", "en") in asked.splitlines()[0]
+
+
+def test_no_mart_the_dashboard_reads_carries_contact_person_data(warehouse):
+    """Names, e-mail addresses and phone numbers of contact persons stay in the raw and
+    staging layers: no mart, history or config table has such a column."""
+    columns = sql(
+        warehouse,
+        "select table_schema, table_name, column_name from information_schema.columns "
+        "where table_schema in ('marts', 'history', 'config')",
+    )
+    personal = columns[
+        columns["column_name"].str.contains("first_name|last_name|email|phone|contact_name")
+    ]
+    assert personal.empty, personal.to_dict("records")
