@@ -56,7 +56,7 @@ classified as (
             as needs_reactivation,
         case
             when revenue.has_invoice
-                then {{ dbt.datediff('revenue.last_invoice_date', as_of_date(), 'month') }}
+                then {{ months_between_dates('revenue.last_invoice_date', as_of_date()) }}
         end as months_since_last_invoice
     from relations
     left join salespeople
