@@ -14,6 +14,7 @@ DEMO_SCALE ?= 5000
 DEMO_SEED ?= 42
 PORT ?= 8501
 PERIOD ?=
+CONTACT ?=
 SCALE ?=
 BENCH_ARGS ?=
 comma := ,
@@ -51,6 +52,11 @@ refresh: manifest ## Run the nightly pipeline once, headless (non-zero exit on f
 review: manifest ## Run the half-yearly review by hand: make review PERIOD=2027-H1
 	@test -n "$(PERIOD)" || { echo "usage: make review PERIOD=2027-H1"; exit 2; }
 	$(PY) -m orchestration.cli review --period $(PERIOD)
+
+.PHONY: forget
+forget: venv ## Erase a contact person's personal data (AVG): make forget CONTACT=C00000123
+	@test -n "$(CONTACT)" || { echo "usage: make forget CONTACT=<contact_id>"; exit 2; }
+	$(PY) -m orchestration.forget --contact "$(CONTACT)"
 
 .PHONY: demo
 demo: demo-data manifest ## Generate demo data, run the pipeline, start the dashboard

@@ -9,6 +9,7 @@ asset: its rows are checked against the parent as loaded in the same refresh.
 import dagster as dg
 
 from orchestration.contract import SOURCE_TABLES, SOURCE_TABLES_BY_NAME, SourceTable
+from orchestration.erasure import CONTACTS, apply_register
 from orchestration.ingest import find_source_file, load_table
 from orchestration.resources import WarehouseResource
 
@@ -33,6 +34,10 @@ def build_ingestion_asset(table: SourceTable) -> dg.AssetsDefinition:
         path = find_source_file(settings.source_dir, table)
         with warehouse.connect_build() as con:
             result = load_table(con, table, path)
+            # Erased contacts (audit.erasures) are erased again before dbt reads them.
+            erased = apply_register(con) if table.name == CONTACTS.name else None
+        if erased is not None and erased.rows_changed:
+            context.log.info(f"erasure register applied: {erased.rows}")
         if result.rows_rejected:
             context.log.warning(
                 f"{path}: {result.rows_rejected} of {result.rows_read} rows rejected "

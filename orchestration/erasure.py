@@ -1,0 +1,374 @@
+"""Erasure of a contact person's personal data (AVG/GDPR article 17), and its register.
+
+`forget` removes what the CRM export `crm/contacts` holds about one person (name, e-mail,
+phone, job title, marketing consent: every contract column but the keys) from every
+table of the working and the published warehouse: the raw layer including the values
+of rejected rows, staging, intermediate, marts and the history snapshots. It records
+that it happened in `audit.erasures` (contact id, time, tables touched, rows changed;
+never the data itself). That table is also the erasure register: each refresh applies
+it to the contacts it loads (`apply_register`), because the CRM export will still hold
+the person tomorrow. The register lives inside both warehouse files, so it survives the
+build/publish cycle: a refresh builds in the working file (which keeps it) and publishes
+a copy of it; a lost working file is recreated from the publication.
+
+What stays: the contact id, a random CRM key that identifies nobody without the CRM; it
+is needed to keep suppressing the person while the export still carries them, and to
+answer "was this person erased, and when". The relation the contact worked for and the
+activities with them stay too: they are facts about a company, not about the person.
+
+A file is changed like a refresh publishes: copy it, change the copy, checkpoint, then
+write a compacted copy (DuckDB keeps overwritten values in freed blocks of the file
+until they are reused; a fresh copy has none) and `os.replace` it over the original.
+Readers of the published file see the old or the erased warehouse, never a half state.
+An exclusive lock beside the working file makes `forget` refuse to run while a refresh
+holds it (`refresh_lock`, taken by every pipeline run).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from orchestration.contract import CONTACTS
+from orchestration.settings import Settings
+
+AUDIT_SCHEMA = "audit"
+REGISTER = f"{AUDIT_SCHEMA}.erasures"
+CONTACT_TABLE = f"raw.{CONTACTS.name}"
+# Every column of crm/contacts but the keys is the person's data.
+CONTACT_KEYS = ("contact_id", "relation_id")
+PERSONAL_SOURCE_COLUMNS = tuple(c for c in CONTACTS.column_names if c not in CONTACT_KEYS)
+# The names the contact's columns get downstream (staging renames email to contact_email,
+# ...): in any table with a contact_id, these columns are nulled for an erased contact.
+PERSONAL_COLUMNS = frozenset(
+    {
+        *PERSONAL_SOURCE_COLUMNS,
+        "contact_email",
+        "contact_phone",
+        "contact_name",
+        "has_marketing_consent",
+    }
+)
+# Values shorter than this are not searched for as traces elsewhere ("Jan" is in too
+# many names); the full name, e-mail and phone are.
+MIN_TRACE_LENGTH = 5
+
+
+class WarehouseBusy(RuntimeError):
+    """A refresh (or another erasure) holds the working warehouse: try again later."""
+
+
+class NothingToErase(RuntimeError):
+    """Neither a working nor a published warehouse exists."""
+
+
+# --- the lock shared with refreshes -----------------------------------------------------
+def lock_path(build_warehouse: Path) -> Path:
+    return build_warehouse.with_name(f"{build_warehouse.name}.lock")
+
+
+@contextlib.contextmanager
+def refresh_lock(build_warehouse: Path, exclusive: bool = False) -> Iterator[None]:
+    """Shared by pipeline runs (they wait for an erasure to finish), exclusive for
+    `forget` (which refuses, rather than waits, while a run holds it)."""
+    path = lock_path(build_warehouse)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB if exclusive else fcntl.LOCK_SH)
+        except BlockingIOError as error:
+            raise WarehouseBusy(
+                f"a refresh is running on {build_warehouse} ({path} is locked); "
+                "run the erasure again when it has finished"
+            ) from error
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+# --- the register -----------------------------------------------------------------------
+def ensure_register(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"create schema if not exists {AUDIT_SCHEMA}")
+    con.execute(
+        f"""
+        create table if not exists {REGISTER} (
+            erasure_id varchar not null,
+            contact_id varchar not null,
+            erased_at timestamp not null,
+            tables_touched varchar[] not null,
+            rows_changed bigint not null
+        )
+        """
+    )
+    con.execute(
+        f"comment on table {REGISTER} is 'Erasures of contact persons (python -m "
+        "orchestration.forget): who (contact id only), when, which tables and how many "
+        "rows of this file changed. Every refresh erases these contacts again from what "
+        "it loads. Never delete rows.'"
+    )
+
+
+def registered_contacts(con: duckdb.DuckDBPyConnection) -> list[str]:
+    if not _exists(con, AUDIT_SCHEMA, "erasures"):
+        return []
+    return [row[0] for row in con.execute(f"select distinct contact_id from {REGISTER}").fetchall()]
+
+
+def _exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    return bool(
+        con.execute(
+            "select count(*) from duckdb_tables() where database_name = current_database() "
+            "and schema_name = ? and table_name = ?",
+            [schema, table],
+        ).fetchone()[0]
+    )
+
+
+# --- erasing ----------------------------------------------------------------------------
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+@dataclass
+class Erasure:
+    """What erasing some contacts changed in one warehouse: rows per table."""
+
+    rows: dict[str, int] = field(default_factory=dict)
+
+    def add(self, table: str, count: int) -> None:
+        if count:
+            self.rows[table] = self.rows.get(table, 0) + count
+
+    @property
+    def rows_changed(self) -> int:
+        return sum(self.rows.values())
+
+
+def contact_traces(con: duckdb.DuckDBPyConnection, contact_ids: list[str]) -> list[str]:
+    """The contacts' distinctive values as loaded in the raw layer: e-mail address, phone
+    number and full name. A first or a last name alone is too common to look for."""
+    if not contact_ids or not _exists(con, "raw", CONTACTS.name):
+        return []
+    rows = con.execute(
+        f"""
+        select email, phone,
+               case when first_name is not null and last_name is not null
+                    then first_name || ' ' || last_name end
+        from {CONTACT_TABLE}
+        where list_contains(?, contact_id)
+        """,
+        [contact_ids],
+    ).fetchall()
+    values = {value.strip() for row in rows for value in row if value}
+    return sorted(value for value in values if len(value) >= MIN_TRACE_LENGTH)
+
+
+def _base_tables(con: duckdb.DuckDBPyConnection, schemas: tuple[str, ...] | None = None):
+    """(schema, table, [columns]) of every base table of the open database but the audit."""
+    rows = con.execute(
+        """
+        select table_schema, table_name, list(column_name order by ordinal_position)
+        from information_schema.columns
+        join information_schema.tables using (table_catalog, table_schema, table_name)
+        where table_type = 'BASE TABLE' and table_catalog = current_database()
+          and table_schema <> ?
+        group by all
+        order by 1, 2
+        """,
+        [AUDIT_SCHEMA],
+    ).fetchall()
+    for schema, table, columns in rows:
+        if schemas is None or schema in schemas:
+            yield schema, table, columns
+
+
+def _changed(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> int:
+    row = con.execute(sql, params).fetchone()
+    return int(row[0]) if row else 0
+
+
+def erase_contacts(
+    con: duckdb.DuckDBPyConnection,
+    contact_ids: list[str],
+    schemas: tuple[str, ...] | None = None,
+) -> Erasure:
+    """Null the contacts' personal data in every base table (of `schemas`, default all).
+
+    1. Every table with a contact_id column: its personal columns, on those contacts' rows
+       (raw.crm_contacts, and any model that carries them on).
+    2. Rejected rows (tables with source_table and raw_value: raw.ingest_rejects and the
+       data-quality mart): a raw value that has an erased contact id as one of its fields
+       (a malformed CSV line of that contact, a duplicate key) or contains one of the
+       contacts' e-mail, phone or full name.
+    Rows are updated, not deleted: activities and relations still point at the contact id.
+    Other columns are not scrubbed by value: a relation named after the person is the
+    company's name; `forget` reports such places (see `find_traces`).
+    """
+    erasure = Erasure()
+    if not contact_ids:
+        return erasure
+    traces = contact_traces(con, contact_ids)
+    for schema, table, columns in list(_base_tables(con, schemas)):
+        name = f"{_ident(schema)}.{_ident(table)}"
+        personal = [c for c in columns if c in PERSONAL_COLUMNS]
+        if "contact_id" in columns and personal:
+            erasure.add(
+                f"{schema}.{table}",
+                _changed(
+                    con,
+                    f"update {name} set {', '.join(f'{_ident(c)} = null' for c in personal)} "
+                    f"where list_contains(?, contact_id::varchar) "
+                    f"and ({' or '.join(f'{_ident(c)} is not null' for c in personal)})",
+                    [contact_ids],
+                ),
+            )
+        if {"source_table", "raw_value"} <= set(columns):
+            erasure.add(
+                f"{schema}.{table}",
+                _changed(
+                    con,
+                    f"""
+                    update {name} set raw_value = null
+                    where raw_value is not null and (
+                        list_has_any(
+                            regexp_split_to_array(raw_value, '[,;"''\\s]+'), ?::varchar[])
+                        or list_bool_or([contains(raw_value, t) for t in ?::varchar[]])
+                    )
+                    """,
+                    [contact_ids, traces],
+                ),
+            )
+    return erasure
+
+
+def find_traces(
+    con: duckdb.DuckDBPyConnection, values: list[str], include_views: bool = True
+) -> list[tuple[str, str, int]]:
+    """(table or view, column, rows) wherever a text column contains one of `values`."""
+    if not values:
+        return []
+    rows = con.execute(
+        """
+        select table_schema, table_name, column_name
+        from information_schema.columns
+        join information_schema.tables using (table_catalog, table_schema, table_name)
+        where table_catalog = current_database() and data_type = 'VARCHAR'
+          and (table_type = 'BASE TABLE' or ?)
+        order by 1, 2, 3
+        """,
+        [include_views],
+    ).fetchall()
+    found = []
+    for schema, table, column in rows:
+        count = con.execute(
+            f"select count(*) from {_ident(schema)}.{_ident(table)} "
+            f"where list_bool_or([contains({_ident(column)}, v) for v in ?])",
+            [values],
+        ).fetchone()[0]
+        if count:
+            found.append((f"{schema}.{table}", column, count))
+    return found
+
+
+# --- applied by every refresh -----------------------------------------------------------
+def apply_register(con: duckdb.DuckDBPyConnection) -> Erasure:
+    """Erase the registered contacts again from the raw layer just loaded.
+
+    Called by the ingestion of crm/contacts right after the load, in the same connection,
+    before dbt builds anything from it (staging and marts read raw).
+    """
+    return erase_contacts(con, registered_contacts(con), schemas=("raw",))
+
+
+# --- forget: one contact, both warehouse files ------------------------------------------
+def _literal(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _erase_file(
+    path: Path, contact_id: str, erasure_id: str, erased_at: dt.datetime
+) -> tuple[Erasure, list[tuple[str, str, int]]]:
+    """Erase in a copy of `path`, record it, compact the copy and swap it in atomically.
+
+    Returns what changed and where the contact's values still appear outside the places
+    that hold contact data (for the operator to judge; see `erase_contacts`).
+    """
+    working = path.with_name(f".{path.name}.forgetting")
+    compacted = path.with_name(f".{path.name}.compacted")
+    # dbt's views name the catalog (the file's stem): open the copy under that name.
+    catalog = _ident(path.stem)
+    try:
+        for leftover in (working, compacted):
+            leftover.unlink(missing_ok=True)
+        shutil.copyfile(path, working)
+        with duckdb.connect() as con:
+            con.execute(f"attach '{_literal(working)}' as {catalog}")
+            con.execute(f"use {catalog}")
+            con.begin()
+            traces = contact_traces(con, [contact_id])
+            erasure = erase_contacts(con, [contact_id])
+            ensure_register(con)
+            con.execute(
+                f"insert into {REGISTER} values (?, ?, ?, ?, ?)",
+                [
+                    erasure_id,
+                    contact_id,
+                    erased_at,
+                    sorted(erasure.rows),
+                    erasure.rows_changed,
+                ],
+            )
+            con.commit()
+            remaining = find_traces(con, traces)
+            con.execute("checkpoint")
+            # A fresh file holds live data only: no erased value left in a freed block.
+            con.execute(f"attach '{_literal(compacted)}' as compacted")
+            con.execute(f"copy from database {catalog} to compacted")
+            con.execute("detach compacted")
+        os.replace(compacted, path)
+    finally:
+        working.unlink(missing_ok=True)
+        compacted.unlink(missing_ok=True)
+    return erasure, remaining
+
+
+@dataclass(frozen=True)
+class ForgetResult:
+    erasure_id: str
+    contact_id: str
+    erased_at: dt.datetime
+    files: dict[str, Erasure]  # file -> what changed in it
+    remaining: dict[str, list[tuple[str, str, int]]]  # file -> values found elsewhere
+
+
+def forget(settings: Settings, contact_id: str) -> ForgetResult:
+    """Erase one contact from the working and the published warehouse; see the module."""
+    contact_id = contact_id.strip()
+    if not contact_id:
+        raise ValueError("a contact id is required")
+    erasure_id = str(uuid.uuid4())
+    erased_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    with refresh_lock(settings.build_warehouse, exclusive=True):
+        # The working file first: if the published one then failed, the next refresh
+        # would still publish the erasure.
+        files = [p for p in (settings.build_warehouse, settings.warehouse) if p.exists()]
+        if not files:
+            raise NothingToErase(
+                f"no warehouse at {settings.warehouse} or {settings.build_warehouse}"
+            )
+        done, remaining = {}, {}
+        for path in files:
+            done[str(path)], remaining[str(path)] = _erase_file(
+                path, contact_id, erasure_id, erased_at
+            )
+    return ForgetResult(erasure_id, contact_id, erased_at, done, remaining)

@@ -1,0 +1,55 @@
+"""Erase a contact person's personal data: `python -m orchestration.forget --contact <id>`.
+
+Also `make forget CONTACT=<id>`. Removes the contact's name, e-mail, phone, job title
+and marketing consent from the working and the published warehouse (every layer and
+the history), publishes the result atomically, records the erasure in `audit.erasures`
+and keeps it applied at every following refresh (see orchestration/erasure.py).
+Refuses to run while a refresh is running (exit code 3); try again afterwards.
+
+Erase the person in the CRM as well: as long as the export carries them, each refresh
+loads and then erases them again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from orchestration.erasure import NothingToErase, WarehouseBusy, forget
+from orchestration.settings import load_settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m orchestration.forget", description=__doc__)
+    parser.add_argument("--contact", required=True, help="contact_id of the person (crm/contacts)")
+    args = parser.parse_args(argv)
+    try:
+        result = forget(load_settings(), args.contact)
+    except WarehouseBusy as error:
+        print(f"forget: {error}", file=sys.stderr)
+        return 3
+    except (NothingToErase, ValueError) as error:
+        print(f"forget: {error}", file=sys.stderr)
+        return 2
+    for path, erasure in result.files.items():
+        changed = ", ".join(f"{table} ({rows})" for table, rows in erasure.rows.items())
+        print(f"{path}: {erasure.rows_changed} rows changed{': ' + changed if changed else ''}")
+        if result.remaining[path]:
+            # Not erased on purpose: columns of other data (a company named after the person).
+            print("  the contact's name, e-mail or phone also appears in (not changed):")
+            for table, column, rows in result.remaining[path]:
+                print(f"    {table}.{column}: {rows} rows")
+    if not any(erasure.rows_changed for erasure in result.files.values()):
+        print(
+            f"contact {result.contact_id} has no personal data in the warehouse; "
+            "registered anyway, so it stays erased if a later export brings it in"
+        )
+    print(
+        f"erasure {result.erasure_id} recorded in audit.erasures "
+        f"at {result.erased_at:%Y-%m-%d %H:%M} UTC"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
