@@ -29,6 +29,7 @@ from __future__ import annotations
 import codecs
 import csv
 import difflib
+import mmap
 import re
 import shutil
 import tempfile
@@ -37,6 +38,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import numpy as np
 
 from orchestration.contract import (
     PLAUSIBLE_YEARS,
@@ -307,6 +309,15 @@ def _regex_ok(value: str, pattern: str) -> str:
     return f"regexp_full_match({value}, {_sql_str(pattern)})"
 
 
+def _one_of_sql(value: str, options: tuple[str, ...]) -> str:
+    """SQL: `value` equals one of `options`.
+
+    Not `value IN (...)`: DuckDB rewrites a list of constants into a join, and a join in
+    the query that reads the file loses the file order the line numbers rely on.
+    """
+    return "(" + " OR ".join(f"{value} = {_sql_str(option)}" for option in options) + ")"
+
+
 def _decimal_forms(value: str, dialect: CsvDialect) -> list[tuple[str, str]]:
     """The accepted forms of a decimal in `dialect`: (format check, text DuckDB can cast).
 
@@ -349,11 +360,10 @@ def _typed_sql(column: Column, value: str, dialect: CsvDialect) -> str:
         )
         return f"CASE {branches} END"
     if kind == "boolean":
-        true_words = ", ".join(_sql_str(word) for word in _TRUE_WORDS)
-        false_words = ", ".join(_sql_str(word) for word in _FALSE_WORDS)
+        lowered = f"lower({value})"
         return (
-            f"CASE WHEN lower({value}) IN ({true_words}) THEN true "
-            f"WHEN lower({value}) IN ({false_words}) THEN false END"
+            f"CASE WHEN {_one_of_sql(lowered, _TRUE_WORDS)} THEN true "
+            f"WHEN {_one_of_sql(lowered, _FALSE_WORDS)} THEN false END"
         )
     if kind == "date":
         return f"CASE WHEN {_regex_ok(value, _DATE_PATTERN)} THEN try_cast({value} AS date) END"
@@ -365,9 +375,7 @@ def _typed_sql(column: Column, value: str, dialect: CsvDialect) -> str:
     raise ValueError(f"unknown contract type {kind!r} of column {column.name}")
 
 
-def _reason_sql(
-    column: Column, value: str, typed: str, dialect: CsvDialect, parent: _Parent | None = None
-) -> str:
+def _reason_sql(column: Column, value: str, typed: str, dialect: CsvDialect) -> str:
     """SQL giving the reason `value` is rejected, or NULL when it is fine."""
     kind = column.type
     when_missing = "NULL" if column.nullable else "'missing value'"
@@ -406,20 +414,15 @@ def _reason_sql(
             f"WHEN year({typed}) NOT BETWEEN {first_year} AND {last_year} THEN 'implausible date'"
         )
     if column.accepted_values is not None:
-        allowed = ", ".join(_sql_str(option) for option in column.accepted_values)
         expected = _sql_str(f"' (expected one of {', '.join(column.accepted_values)})")
         branches.append(
-            f"WHEN {value} NOT IN ({allowed}) THEN "
+            f"WHEN NOT {_one_of_sql(value, column.accepted_values)} THEN "
             f"'unknown value ''' || left({value}, {_MAX_RAW_VALUE_CHARS}) || {expected}"
         )
     if column.min_value is not None:
         branches.append(f"WHEN {typed} < {_sql_number(column.min_value)} THEN 'out of range'")
     if column.max_value is not None:
         branches.append(f"WHEN {typed} > {_sql_number(column.max_value)} THEN 'out of range'")
-    if parent is not None:
-        # The parent's key columns are required, so the list holds no NULL and NOT IN is
-        # plain set membership (DuckDB plans it as one hash join, not a lookup per row).
-        branches.append(f"WHEN {typed} NOT IN ({parent.keys_sql}) THEN {_sql_str(parent.reason)}")
     return "CASE " + " ".join(branches) + " END"
 
 
@@ -428,11 +431,14 @@ def _cleaned_sql(value: str) -> str:
     # DuckDB's trim with a character list is about four times slower than a check of
     # the first and last character, and almost no value needs trimming. The last
     # character is checked with `ends_with`, a byte comparison: `right(v, 1)` counts the
-    # characters of the whole value and cost as much as the rest of the validation.
-    codes = ", ".join(str(ord(char)) for char in _WHITESPACE)
-    last = " OR ".join(f"ends_with({value}, {_sql_str(char)})" for char in _WHITESPACE)
+    # characters of the whole value and cost as much as the rest of the validation. A
+    # value starting with another control character takes the trim branch for nothing.
+    first = [f"ord({value}) <= 32"] + [
+        f"starts_with({value}, {_sql_str(char)})" for char in _WHITESPACE if ord(char) > 32
+    ]
+    last = [f"ends_with({value}, {_sql_str(char)})" for char in _WHITESPACE]
     return (
-        f"CASE WHEN ord({value}) IN ({codes}) OR {last} "
+        f"CASE WHEN {' OR '.join(first + last)} "
         f"THEN nullif(trim({value}, {_sql_str(_WHITESPACE)}), '') ELSE nullif({value}, '') END"
     )
 
@@ -469,17 +475,13 @@ def _parents(con: duckdb.DuckDBPyConnection, table: SourceTable) -> dict[str, _P
     return parents
 
 
-def _validation_sql(
-    table: SourceTable,
-    source_sql: str,
-    dialect: CsvDialect,
-    parents: dict[str, _Parent] | None = None,
-) -> str:
+def _validation_sql(table: SourceTable, source_sql: str, dialect: CsvDialect) -> str:
     """SELECT over `source_sql` (text columns v0..vn in contract order) that types and checks.
 
     Output: typed columns t0..tn, `_reason` (NULL when the row is valid), `_reject_column`
     (the first failing column in contract order) and `_reject_value` (its raw text).
-    Built in layers so each cleaned and typed value is computed once per row.
+    Built in layers so each cleaned and typed value is computed once per row. Nothing in
+    it may join (see `_one_of_sql`): line numbers come from the order rows are stored in.
     """
     indexes = range(len(table.columns))
     cleaned = ", ".join(f"v{i}, {_cleaned_sql(f'v{i}')} AS n{i}" for i in indexes)
@@ -487,10 +489,8 @@ def _validation_sql(
         f"v{i}, n{i}, {_typed_sql(column, f'n{i}', dialect)} AS t{i}"
         for i, column in enumerate(table.columns)
     )
-    parents = parents or {}
     reasons = ", ".join(
-        f"v{i}, t{i}, "
-        f"{_reason_sql(column, f'n{i}', f't{i}', dialect, parents.get(column.name))} AS r{i}"
+        f"v{i}, t{i}, {_reason_sql(column, f'n{i}', f't{i}', dialect)} AS r{i}"
         for i, column in enumerate(table.columns)
     )
     first_column = " ".join(
@@ -593,6 +593,30 @@ def _raw_table_ddl(table: SourceTable) -> str:
 # --------------------------------------------------------------------------- loading
 
 
+def _count_lines(path: Path, *, quoted_only: bool = False) -> int | None:
+    """The number of lines of `path`, the last one with or without a line break.
+
+    With `quoted_only`, None for a file without any quote character, where no value can
+    span lines (a memchr-fast scan), so most files need no count.
+    """
+    if path.stat().st_size == 0:
+        return 0
+    with path.open("rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        if quoted_only and data.find(b'"') < 0:
+            return None
+        view = np.frombuffer(data, dtype=np.uint8)
+        try:
+            step = 1 << 22  # bounded temporary arrays for a file of any size
+            breaks = sum(
+                int(np.count_nonzero(view[start : start + step] == 10))
+                for start in range(0, len(view), step)
+            )
+            ends_open = view[-1] != 10
+        finally:
+            del view  # the mmap cannot close while numpy still points into it
+    return breaks + int(ends_open)
+
+
 def _transcode_windows_1252(source: Path, target: Path) -> int | None:
     """Copy `source`, read as Windows-1252, to `target` as UTF-8, in chunks.
 
@@ -649,6 +673,11 @@ class _Loader:
         self.csv_errors = f"{prefix}_csv_errors"
         self.csv_scans = f"{prefix}_csv_scans"
         self.malformed = f"{prefix}_malformed"
+        self.newlines = f"{prefix}_newlines"
+        self.shifts = f"{prefix}_shifts"
+        self.lined = f"{prefix}_lined"
+        self.orphans = f"{prefix}_orphans"
+        self.adopted = f"{prefix}_adopted"
         self.temp_tables = (
             self.checked,
             self.numbered,
@@ -657,6 +686,13 @@ class _Loader:
             self.csv_errors,
             self.csv_scans,
             self.malformed,
+            self.newlines,
+            self.shifts,
+            self.lined,
+            self.orphans,
+            self.adopted,
+            f"{self.csv_errors}_again",
+            f"{self.csv_scans}_again",
         )
 
     def drop_temp_tables(self) -> None:
@@ -707,30 +743,30 @@ class _Loader:
             self.con, f"SELECT count(*) FROM {self.csv_errors} WHERE error_type = ?", [error_type]
         )
 
-    def _scan_csv(self, dialect: CsvDialect, layout: _ColumnLayout) -> None:
-        for name in (self.checked, self.csv_errors, self.csv_scans):
-            self.con.execute(f"DROP TABLE IF EXISTS temp.{name}")
+    def _read_csv_sql(self, dialect: CsvDialect, layout: _ColumnLayout, rejects: str) -> str:
+        """The `read_csv` call: every field as text, c0..cn; reader errors to `rejects`."""
         line_size = "" if self.max_line_size is None else f"max_line_size = {self.max_line_size},"
         columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(layout.field_count))
-        source_sql = (
-            "SELECT "
-            + ", ".join(
-                f"c{layout.positions[name]} AS v{i}"
-                for i, name in enumerate(self.table.column_names)
-            )
-            + f"""
-            FROM read_csv(
+        return f"""
+            read_csv(
                 {_sql_str(str(self.read_path))},
                 header = false, skip = 1, columns = {{{columns}}},
                 delim = {_sql_str(dialect.delimiter)}, quote = '"', escape = '"',
                 auto_detect = false, strict_mode = true, null_padding = false,
                 encoding = 'utf-8', {line_size}
                 store_rejects = true,
-                rejects_table = {_sql_str(self.csv_errors)},
-                rejects_scan = {_sql_str(self.csv_scans)}
+                rejects_table = {_sql_str(rejects)},
+                rejects_scan = {_sql_str(rejects.replace(self.csv_errors, self.csv_scans))}
             )
-            """
+        """
+
+    def _scan_csv(self, dialect: CsvDialect, layout: _ColumnLayout) -> None:
+        for name in (self.checked, self.csv_errors, self.csv_scans):
+            self.con.execute(f"DROP TABLE IF EXISTS temp.{name}")
+        values = ", ".join(
+            f"c{layout.positions[name]} AS v{i}" for i, name in enumerate(self.table.column_names)
         )
+        source_sql = f"SELECT {values} FROM {self._read_csv_sql(dialect, layout, self.csv_errors)}"
         # Malformed records (too many or too few fields, an unterminated quote, a line
         # over the maximum size) do not fail the load: DuckDB's `store_rejects` skips
         # them and notes their line, and they become rejects like any invalid value.
@@ -763,7 +799,7 @@ class _Loader:
         try:
             self.con.execute(
                 f"CREATE TEMP TABLE {self.checked} AS "
-                + _validation_sql(self.table, source_sql, dialect, self.parents)
+                + _validation_sql(self.table, source_sql, dialect)
             )
         except duckdb.Error as error:
             # Errors from the scan itself, which stop the whole file.
@@ -787,6 +823,9 @@ class _Loader:
             GROUP BY line
             """
         )
+        return _scalar(self.con, f"SELECT count(*) FROM {self.malformed}")
+
+    def check_runaway_quote(self) -> None:
         runaway_quote = _scalar(
             self.con,
             f"""
@@ -802,7 +841,6 @@ class _Loader:
                 f"{self.path}: line {runaway_quote} opens a quoted value that is not closed "
                 "on that line; the rest of the file cannot be read reliably"
             )
-        return _scalar(self.con, f"SELECT count(*) FROM {self.malformed}")
 
     # ---- line numbers, duplicates, and the final verdict per record
 
@@ -820,21 +858,19 @@ class _Loader:
         `row_number() OVER ()` would give the position too, but DuckDB evaluates it in a
         single thread, which halves the load speed.
 
-        Limitation: this counts records, not physical lines. A quoted value that spans
-        lines, or a blank line in the middle of the file (DuckDB skips those without a
-        trace), shifts the numbers of later records. Exact physical line numbers for
-        such files are a follow-up.
+        This counts records, not physical lines: `physical_lines` corrects the numbers
+        when a quoted value spans lines. `_row` is the rowid in `checked`.
         """
         offset = first_line - self._row_base()
         if malformed == 0:
-            return f"SELECT *, rowid + {offset} AS _line FROM {self.checked}"
+            return f"SELECT *, rowid AS _row, rowid + {offset} AS _line FROM {self.checked}"
         # The k-th skipped record (by line) comes after the kept records with a rowid of
         # at least line_k - 1 - k. An ASOF join finds, for each kept record, how many
         # skipped ones precede it. Materialised once: three statements read it.
         self.con.execute(
             f"""
             CREATE TEMP TABLE {self.numbered} AS
-            SELECT c.*, c.rowid + {offset} + coalesce(s.skipped, 0) AS _line
+            SELECT c.*, c.rowid AS _row, c.rowid + {offset} + coalesce(s.skipped, 0) AS _line
             FROM {self.checked} AS c
             ASOF LEFT JOIN (
                 SELECT line - 1 - k AS from_row, max(k) AS skipped
@@ -845,10 +881,71 @@ class _Loader:
         )
         return f"SELECT * FROM {self.numbered}"
 
-    def _row_base(self) -> int:
-        """The first rowid of `checked`, after checking rowids are 0..n-1 from there."""
+    def physical_lines(
+        self, numbered_sql: str, dialect: CsvDialect, layout: _ColumnLayout, malformed: int
+    ) -> str:
+        """`numbered_sql` with physical line numbers, also for files with multi-line values.
+
+        A quoted value holding line breaks makes its record span several lines, and the
+        record numbers of every later record fall behind. Those files are found by
+        comparing the lines of the file with the records read; only they pay for reading
+        the file again to count the line breaks inside each record. The numbers of
+        malformed records (`malformed`) are corrected in place.
+
+        Blank lines, which DuckDB skips without a trace, still shift later numbers.
+        """
+        records = _scalar(self.con, f"SELECT count(*) FROM {self.checked}") + malformed
+        if _count_lines(self.read_path, quoted_only=True) in (None, records + 1):
+            return numbered_sql
+        breaks = " + ".join(
+            f"coalesce(strlen(c{i}) - strlen(replace(c{i}, chr(10), '')), 0)"
+            for i in range(layout.field_count)
+        )
+        again = f"{self.csv_errors}_again"
+        self.con.execute(
+            f"CREATE TEMP TABLE {self.newlines} AS SELECT {breaks} AS breaks "
+            f"FROM {self._read_csv_sql(dialect, layout, again)}"
+        )
+        newlines_base = self._row_base(self.newlines)
+        # Each record moves down by the line breaks inside the records before it.
+        self.con.execute(
+            f"""
+            CREATE TEMP TABLE {self.shifts} AS
+            SELECT
+                record_line,
+                coalesce(sum(breaks) OVER (
+                    ORDER BY record_line ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+                ), 0) AS shift
+            FROM (
+                SELECT n._line AS record_line, w.breaks
+                FROM ({numbered_sql}) AS n
+                JOIN {self.newlines} AS w
+                    ON n._row - {self._row_base()} = w.rowid - {newlines_base}
+                UNION ALL
+                SELECT line, strlen(csv_line) - strlen(replace(csv_line, chr(10), ''))
+                FROM {self.malformed}
+            )
+            """
+        )
+        if malformed:
+            self.con.execute(
+                f"UPDATE {self.malformed} SET line = line + s.shift FROM {self.shifts} AS s "
+                f"WHERE {self.malformed}.line = s.record_line"
+            )
+        self.con.execute(
+            f"""
+            CREATE TEMP TABLE {self.lined} AS
+            SELECT n.* REPLACE (n._line + s.shift AS _line)
+            FROM ({numbered_sql}) AS n
+            JOIN {self.shifts} AS s ON n._line = s.record_line
+            """
+        )
+        return f"SELECT * FROM {self.lined}"
+
+    def _row_base(self, table: str | None = None) -> int:
+        """The first rowid of `table` (`checked`), after checking rowids are consecutive."""
         first, last, count = self.con.execute(
-            f"SELECT min(rowid), max(rowid), count(*) FROM {self.checked}"
+            f"SELECT min(rowid), max(rowid), count(*) FROM {table or self.checked}"
         ).fetchone()
         if count == 0:
             return 0
@@ -858,6 +955,55 @@ class _Loader:
                 "cannot tell their line numbers"
             )
         return first
+
+    def reject_orphans(self, numbered_sql: str) -> str:
+        """`numbered_sql` with the records whose parent is unknown rejected.
+
+        Only records valid so far are checked, so a record reports its own bad value
+        first. Runs after numbering because the check is a join, which would lose the
+        file order of the first reading.
+        """
+        if not self.parents:
+            return numbered_sql
+        # The parent's key is required, so the list holds no NULL and NOT IN is plain
+        # set membership, one hash join. The first unknown parent in contract order wins.
+        unknown = [
+            (k, f"t{self.table.column_names.index(column)}", column, parent)
+            for k, (column, parent) in enumerate(self.parents.items())
+        ]
+        tests = ", ".join(
+            f"{t}, {t} NOT IN ({p.keys_sql}) AS _unknown{k}" for k, t, _, p in unknown
+        )
+        reason = " ".join(f"WHEN _unknown{k} THEN {_sql_str(p.reason)}" for k, _, _, p in unknown)
+        column = " ".join(f"WHEN _unknown{k} THEN {_sql_str(name)}" for k, _, name, _ in unknown)
+        value = " ".join(f"WHEN _unknown{k} THEN {t}::varchar" for k, t, _, _ in unknown)
+        self.con.execute(
+            f"""
+            CREATE TEMP TABLE {self.orphans} AS
+            SELECT
+                _row,
+                CASE {reason} END AS _reason,
+                CASE {column} END AS _reject_column,
+                left(CASE {value} END, {_MAX_RAW_VALUE_CHARS}) AS _reject_value
+            FROM (SELECT _row, {tests} FROM ({numbered_sql}) WHERE _reason IS NULL)
+            WHERE {" OR ".join(f"_unknown{k}" for k, *_ in unknown)}
+            """
+        )
+        if _scalar(self.con, f"SELECT count(*) FROM {self.orphans}") == 0:
+            return numbered_sql
+        self.con.execute(
+            f"""
+            CREATE TEMP TABLE {self.adopted} AS
+            SELECT n.* REPLACE (
+                coalesce(o._reason, n._reason) AS _reason,
+                coalesce(o._reject_column, n._reject_column) AS _reject_column,
+                coalesce(o._reject_value, n._reject_value) AS _reject_value
+            )
+            FROM ({numbered_sql}) AS n
+            LEFT JOIN {self.orphans} AS o ON n._row = o._row
+            """
+        )
+        return f"SELECT * FROM {self.adopted}"
 
     def judge_duplicates(self, numbered_sql: str) -> str:
         """SQL for every record with its line and final verdict (`_reason`, `_duplicate`).
@@ -1040,12 +1186,19 @@ def _load(loader: _Loader, dialect: CsvDialect | None, layout: _ColumnLayout | N
         loader.read_csv(dialect, layout)
         malformed = loader.collect_malformed()
         extra_columns = layout.extra_columns
-        first_line = 2  # line 1 is the header
+        numbered_sql = loader.physical_lines(
+            loader.number_rows(2, malformed),  # line 1 is the header
+            dialect,
+            layout,
+            malformed,
+        )
+        loader.check_runaway_quote()
     else:
         extra_columns = loader.read_parquet()
-        first_line = 1  # Parquet has no header line: the first record is row 1
+        # Parquet has no header line: the first record is row 1.
+        numbered_sql = loader.number_rows(1, malformed)
 
-    final_sql = loader.judge_duplicates(loader.number_rows(first_line, malformed))
+    final_sql = loader.judge_duplicates(loader.reject_orphans(numbered_sql))
     loader.write_raw_table(final_sql)
     loader.write_rejects(final_sql)
     if malformed:
