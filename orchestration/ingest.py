@@ -620,20 +620,19 @@ def _count_lines(path: Path, *, quoted_only: bool = False) -> int | None:
 def _transcode_windows_1252(source: Path, target: Path) -> int | None:
     """Copy `source`, read as Windows-1252, to `target` as UTF-8, in chunks.
 
-    Returns the first line of `source` that holds a well-formed multi-byte UTF-8
-    sequence, or None: a file with such a line besides bytes that are not UTF-8 mixes two
-    encodings. (A sequence split across two chunks goes unnoticed; one is enough.)
+    Returns None, or the first line of `source` that holds a well-formed multi-byte
+    UTF-8 sequence, where it stops: a file with such a line besides bytes that are not
+    UTF-8 mixes two encodings. (A sequence split across two chunks goes unnoticed.)
     """
-    utf8_line = None
     lines_before = 0
     with source.open("rb") as reader, target.open("wb") as writer:
         while chunk := reader.read(_TRANSCODE_CHUNK_BYTES):
-            if utf8_line is None and (match := _UTF8_MULTIBYTE.search(chunk)):
-                utf8_line = lines_before + chunk.count(b"\n", 0, match.start()) + 1
+            if match := _UTF8_MULTIBYTE.search(chunk):
+                return lines_before + chunk.count(b"\n", 0, match.start()) + 1
             lines_before += chunk.count(b"\n")
             text, _ = codecs.charmap_decode(chunk, "strict", _WINDOWS_1252_TABLE)
             writer.write(text.encode("utf-8"))
-    return utf8_line
+    return None
 
 
 def _scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
@@ -743,8 +742,13 @@ class _Loader:
             self.con, f"SELECT count(*) FROM {self.csv_errors} WHERE error_type = ?", [error_type]
         )
 
-    def _read_csv_sql(self, dialect: CsvDialect, layout: _ColumnLayout, rejects: str) -> str:
-        """The `read_csv` call: every field as text, c0..cn; reader errors to `rejects`."""
+    def _read_csv_sql(
+        self, dialect: CsvDialect, layout: _ColumnLayout, rejects: tuple[str, str]
+    ) -> str:
+        """The `read_csv` call: every field as text, c0..cn; reader errors to `rejects`.
+
+        `rejects` names DuckDB's two temporary tables: the errors, and the scans.
+        """
         line_size = "" if self.max_line_size is None else f"max_line_size = {self.max_line_size},"
         columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(layout.field_count))
         return f"""
@@ -755,8 +759,8 @@ class _Loader:
                 auto_detect = false, strict_mode = true, null_padding = false,
                 encoding = 'utf-8', {line_size}
                 store_rejects = true,
-                rejects_table = {_sql_str(rejects)},
-                rejects_scan = {_sql_str(rejects.replace(self.csv_errors, self.csv_scans))}
+                rejects_table = {_sql_str(rejects[0])},
+                rejects_scan = {_sql_str(rejects[1])}
             )
         """
 
@@ -766,7 +770,8 @@ class _Loader:
         values = ", ".join(
             f"c{layout.positions[name]} AS v{i}" for i, name in enumerate(self.table.column_names)
         )
-        source_sql = f"SELECT {values} FROM {self._read_csv_sql(dialect, layout, self.csv_errors)}"
+        reader = self._read_csv_sql(dialect, layout, (self.csv_errors, self.csv_scans))
+        source_sql = f"SELECT {values} FROM {reader}"
         # Malformed records (too many or too few fields, an unterminated quote, a line
         # over the maximum size) do not fail the load: DuckDB's `store_rejects` skips
         # them and notes their line, and they become rejects like any invalid value.
@@ -901,7 +906,7 @@ class _Loader:
             f"coalesce(strlen(c{i}) - strlen(replace(c{i}, chr(10), '')), 0)"
             for i in range(layout.field_count)
         )
-        again = f"{self.csv_errors}_again"
+        again = (f"{self.csv_errors}_again", f"{self.csv_scans}_again")
         self.con.execute(
             f"CREATE TEMP TABLE {self.newlines} AS SELECT {breaks} AS breaks "
             f"FROM {self._read_csv_sql(dialect, layout, again)}"
