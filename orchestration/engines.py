@@ -602,8 +602,8 @@ def main(argv: list[str] | None = None) -> int:
         marts = read_marts(args.engine, warehouse=args.warehouse, spark_dir=args.spark_dir)
         args.out.write_text(json.dumps(marts), encoding="utf-8")
         counts = {name: len(relation["rows"]) for name, relation in marts.items()}
-    json.dump(counts, sys.stdout, indent=1, sort_keys=True)
-    print()
+    # Rows per table, as the last line of the output (Spark may print before it).
+    print(json.dumps(counts, sort_keys=True))
     return 0
 
 

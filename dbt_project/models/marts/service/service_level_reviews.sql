@@ -3,13 +3,15 @@
     on (relation_id, review_period) replaces the period's rows, and the pre-hook first
     clears the whole period, so a relation that dropped out since an earlier run of the
     same review leaves no stale row: a repeated review is idempotent. full_refresh=false
-    keeps `dbt build --full-refresh` from wiping the history. Spark has no delete+insert:
-    use 'insert_overwrite' partitioned by review_period (or 'merge' plus this pre-hook). -#}
+    keeps `dbt build --full-refresh` from wiping the history. On Spark (Parquet, no
+    delete) the same is an insert_overwrite of the review_period partition: see
+    macros/service_review_history_config.sql. -#}
 {{
     config(
         materialized='incremental',
         unique_key=['relation_id', 'review_period'],
-        incremental_strategy='delete+insert',
+        incremental_strategy=service_review_history_strategy(),
+        partition_by=service_review_history_partition_by(),
         full_refresh=false,
         on_schema_change='append_new_columns',
         pre_hook=service_clear_review_period()
