@@ -89,6 +89,11 @@ format: venv ## Format the Python code
 test: lint manifest ## Lint and run every test (dbt build, Dagster run, dashboard)
 	$(BIN)/pytest
 
+.PHONY: test-engines
+test-engines: venv ## Build the dbt project on PostgreSQL and Spark, compare with DuckDB
+	uv sync --frozen --inexact --extra engines
+	$(BIN)/pytest tests/engines -m engines
+
 .PHONY: bench
 bench: manifest ## Benchmark pipeline + dashboard vs the limit and a pandas peer (SCALE=large adds 1M relations)
 	$(PY) -m benchmarks.run --scales small,medium$(if $(filter large,$(SCALE)),$(comma)large) $(BENCH_ARGS)

@@ -593,6 +593,8 @@ def main(argv: list[str] | None = None) -> int:
         pg = cluster.__enter__()
         for key, value in pg.dbt_env().items():
             print(f"export {key}={value}")
+        owner = "runuser -u postgres -- " if os.geteuid() == 0 else ""
+        print(f"# stop it with: {owner}{_postgres_bin_dir()}/pg_ctl -D {pg.data_dir} stop")
         return 0
     if args.command == "load-postgres":
         counts = load_raw_into_postgres(args.warehouse, PostgresSettings.from_env())
