@@ -42,7 +42,7 @@ from benchmarks.measure import Measurement, machine_info, run_measured
 from orchestration.settings import DBT_PROJECT_DIR, REPO_ROOT, load_settings
 
 SCALES = {"small": 10_000, "medium": 100_000, "large": 1_000_000}
-STAGES = ("generate", "ingest", "limit", "dbt_build", "refresh", "peer", "pages")
+STAGES = ("generate", "ingest", "limit", "dbt_build", "refresh", "peer", "pages", "postgres")
 DEFAULT_AS_OF = "2026-11-23"
 DEFAULT_SEED = 42
 BENCH_DIR = REPO_ROOT / "data" / "bench"
@@ -473,6 +473,46 @@ class ScaleBench:
             "mismatches": mismatches,
         }
 
+    def run_postgres(self) -> None:
+        """The nightly dbt build on PostgreSQL (benchmarks/engine_postgres.py), once per
+        scale up to medium, on the raw layer of the ingest stage: `dbt_build_postgres`,
+        with `ratio_to_duckdb` = its seconds / the DuckDB `dbt_build` seconds."""
+        if "dbt_build_postgres" in self.extra_rows or self.scale == "large":
+            return
+        try:
+            import dbt.adapters.postgres  # noqa: F401
+        except ImportError:
+            log(f"{self.scale}: no dbt-postgres (make test-engines installs it): skipped")
+            return
+        if not self.ingest_warehouse.exists():
+            log(f"{self.scale}: the postgres stage needs the ingest stage's warehouse")
+            return
+        warehouse = self.work / "postgres" / "warehouse.duckdb"
+        copy_db(self.ingest_warehouse, warehouse)
+        command = [
+            PYTHON,
+            "-m",
+            "benchmarks.engine_postgres",
+            "--source-dir",
+            str(self.sources),
+            "--warehouse",
+            str(warehouse),
+            "--as-of",
+            self.as_of,
+            "--work-dir",
+            str(self.work / "postgres"),
+        ]
+        measurement = run_measured(command, cwd=REPO_ROOT, env={}, label="postgres", check=False)
+        lines = (measurement.stdout or "").strip().splitlines()
+        if measurement.returncode != 0 or not lines:
+            log(f"  engine_postgres failed (exit {measurement.returncode})")
+            return
+        result = json.loads(lines[-1])
+        row = derived_row("dbt_build_postgres", self.scale, result.get("seconds"))
+        row.update({key: value for key, value in result.items() if key not in row})
+        row["peak_rss_mb"] = result.get("peak_rss_mb")
+        self.extra_rows["dbt_build_postgres"] = row
+
     def run_pages(self) -> None:
         """Hook for benchmarks/bench_dashboard.py (another engineer's; see README).
 
@@ -537,7 +577,7 @@ class ScaleBench:
             log(f"{self.scale} pass {index}: generate")
             self.run_generate()
         self.ensure_sources()
-        for name in ("ingest", "limit", "dbt_build", "refresh", "peer", "pages"):
+        for name in ("ingest", "limit", "dbt_build", "refresh", "peer", "pages", "postgres"):
             if name in stages:
                 log(f"{self.scale} pass {index}: {name}")
                 getattr(self, f"run_{name}")()
@@ -697,6 +737,10 @@ class ScaleBench:
         if "dbt_build" in rows:
             rows["dbt_build"]["ratio_to_limit"] = ratio(
                 rows["dbt_build"]["seconds"], rows.get("limit_models", {}).get("seconds")
+            )
+        if "dbt_build_postgres" in rows:
+            rows["dbt_build_postgres"]["ratio_to_duckdb"] = ratio(
+                rows["dbt_build_postgres"]["seconds"], rows.get("dbt_build", {}).get("seconds")
             )
         if "peer" in rows:
             rows["peer"]["ratio_to_limit"] = ratio(peer, limit)
@@ -893,6 +937,11 @@ def format_details(rows: list[dict]) -> str:
             )
         if row["stage"] == "refresh" and row.get("steps"):
             out.append(f"\n[{scale}] refresh breakdown (median seconds): {row['steps']}")
+        if row["stage"] == "dbt_build_postgres":
+            out.append(
+                f"\n[{scale}] dbt build on PostgreSQL: {row['seconds']} s, "
+                f"{row.get('ratio_to_duckdb')} x the DuckDB dbt_build"
+            )
         if row["stage"] == "ingest":
             out.append(f"\n[{scale}] ingest per table (median seconds): {row['tables']}")
             for statement in row.get("statements", []):
