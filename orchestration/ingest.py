@@ -297,6 +297,17 @@ def _sql_str(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+def _sql_literal(value: str | int | datetime | None) -> str:
+    """`value` as a SQL literal: text, a whole number, a naive timestamp or NULL."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, datetime):
+        return f"TIMESTAMP {_sql_str(value.isoformat(sep=' '))}"
+    if isinstance(value, int):
+        return str(int(value))
+    return _sql_str(value)
+
+
 def _sql_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -459,8 +470,8 @@ def _parents(con: duckdb.DuckDBPyConnection, table: SourceTable) -> dict[str, _P
         loaded = _scalar(
             con,
             "SELECT count(*) FROM information_schema.tables WHERE table_catalog = "
-            "current_database() AND table_schema = ? AND table_name = ?",
-            [RAW_SCHEMA, parent_name],
+            f"current_database() AND table_schema = {_sql_str(RAW_SCHEMA)} "
+            f"AND table_name = {_sql_str(parent_name)}",
         )
         if not loaded:
             raise ParentNotLoadedError(
@@ -635,8 +646,11 @@ def _transcode_windows_1252(source: Path, target: Path) -> int | None:
     return None
 
 
-def _scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
-    row = con.execute(sql, params or []).fetchone()
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str):
+    # Values go into the SQL as literals (`_sql_str`), never as parameters: the first
+    # parameter a process binds makes DuckDB's Python client import pandas and pyarrow,
+    # seconds that each ingestion process would pay for nothing.
+    row = con.execute(sql).fetchone()
     return None if row is None else row[0]
 
 
@@ -739,7 +753,8 @@ class _Loader:
 
     def _reader_error_count(self, error_type: str) -> int:
         return _scalar(
-            self.con, f"SELECT count(*) FROM {self.csv_errors} WHERE error_type = ?", [error_type]
+            self.con,
+            f"SELECT count(*) FROM {self.csv_errors} WHERE error_type = {_sql_str(error_type)}",
         )
 
     def _read_csv_sql(
@@ -1056,13 +1071,14 @@ class _Loader:
         typed = ", ".join(f"t{i}" for i in range(len(self.table.columns)))
         self.con.execute(
             f"INSERT INTO {RAW_SCHEMA}.{_sql_ident(self.table.name)} "
-            f"SELECT {typed}, ?, _line FROM ({final_sql}) WHERE _reason IS NULL",
-            [self.source_file],
+            f"SELECT {typed}, {_sql_str(self.source_file)}, _line FROM ({final_sql}) "
+            "WHERE _reason IS NULL"
         )
 
     def write_rejects(self, final_sql: str) -> None:
         self.con.execute(
-            f"DELETE FROM {RAW_SCHEMA}.ingest_rejects WHERE source_table = ?", [self.table.name]
+            f"DELETE FROM {RAW_SCHEMA}.ingest_rejects "
+            f"WHERE source_table = {_sql_str(self.table.name)}"
         )
         key_names = ", ".join(self.table.key)
         key_values = ", ".join(
@@ -1072,16 +1088,15 @@ class _Loader:
             f"""
             INSERT INTO {RAW_SCHEMA}.ingest_rejects
             SELECT
-                ?, ?, _line,
-                CASE WHEN _duplicate THEN ? ELSE _reject_column END,
+                {_sql_str(self.table.name)}, {_sql_str(self.source_file)}, _line,
+                CASE WHEN _duplicate THEN {_sql_str(key_names)} ELSE _reject_column END,
                 CASE WHEN _duplicate
                     THEN left(concat_ws(', ', {key_values}), {_MAX_RAW_VALUE_CHARS})
                     ELSE _reject_value END,
                 _reason
             FROM ({final_sql})
             WHERE _reason IS NOT NULL
-            """,
-            [self.table.name, self.source_file, key_names],
+            """
         )
 
     def write_malformed_rejects(self) -> None:
@@ -1090,12 +1105,11 @@ class _Loader:
             f"""
             INSERT INTO {RAW_SCHEMA}.ingest_rejects
             SELECT
-                ?, ?, line, NULL,
+                {_sql_str(self.table.name)}, {_sql_str(self.source_file)}, line, NULL,
                 left(trim(csv_line, {whitespace}), {_MAX_RAW_VALUE_CHARS}),
                 'malformed row: ' || lower(error_type) || ' (' || error_message || ')'
             FROM {self.malformed}
-            """,
-            [self.table.name, self.source_file],
+            """
         )
 
 
@@ -1211,10 +1225,9 @@ def _load(loader: _Loader, dialect: CsvDialect | None, layout: _ColumnLayout | N
 
     rows_read = _scalar(con, f"SELECT count(*) FROM {loader.checked}") + malformed
     rows_loaded = _scalar(con, f"SELECT count(*) FROM {RAW_SCHEMA}.{_sql_ident(table.name)}")
+    this_table = f"source_table = {_sql_str(table.name)}"
     rows_rejected = _scalar(
-        con,
-        f"SELECT count(*) FROM {RAW_SCHEMA}.ingest_rejects WHERE source_table = ?",
-        [table.name],
+        con, f"SELECT count(*) FROM {RAW_SCHEMA}.ingest_rejects WHERE {this_table}"
     )
     if rows_read != rows_loaded + rows_rejected:
         raise ReconciliationError(
@@ -1227,11 +1240,10 @@ def _load(loader: _Loader, dialect: CsvDialect | None, layout: _ColumnLayout | N
             f"""
             SELECT trim(regexp_extract(reason, '^[^:'']*')) AS kind, count(*)
             FROM {RAW_SCHEMA}.ingest_rejects
-            WHERE source_table = ?
+            WHERE {this_table}
             GROUP BY kind
             ORDER BY kind
-            """,
-            [table.name],
+            """
         ).fetchall()
     )
     return _Counts(rows_read, rows_loaded, rows_rejected, extra_columns, rejects_by_reason)
@@ -1249,25 +1261,25 @@ def _record_run(
     # ingest_runs.loaded_at is a plain timestamp: store aware datetimes as UTC.
     if loaded_at.tzinfo is not None:
         loaded_at = loaded_at.astimezone(UTC).replace(tzinfo=None)
-    con.execute(f"DELETE FROM {RAW_SCHEMA}.ingest_runs WHERE source_table = ?", [table.name])
+    values = [
+        table.name,
+        loader.source_file,
+        file_format,
+        dialect.delimiter if dialect else None,
+        dialect.decimal_separator if dialect else None,
+        counts.rows_read,
+        counts.rows_loaded,
+        counts.rows_rejected,
+        ",".join(counts.extra_columns),
+        loaded_at,
+        loader.encoding if dialect else None,
+    ]
+    con.execute(f"DELETE FROM {RAW_SCHEMA}.ingest_runs WHERE source_table = {_sql_str(table.name)}")
     con.execute(
         f"""
         INSERT INTO {RAW_SCHEMA}.ingest_runs (
             source_table, source_file, file_format, delimiter, decimal_separator, rows_read,
             rows_loaded, rows_rejected, extra_columns, loaded_at, encoding
-        ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """,
-        [
-            table.name,
-            loader.source_file,
-            file_format,
-            dialect.delimiter if dialect else None,
-            dialect.decimal_separator if dialect else None,
-            counts.rows_read,
-            counts.rows_loaded,
-            counts.rows_rejected,
-            ",".join(counts.extra_columns),
-            loaded_at,
-            loader.encoding if dialect else None,
-        ],
+        ) VALUES ({", ".join(_sql_literal(value) for value in values)})
+        """
     )
