@@ -31,9 +31,12 @@ def _client_is_local() -> bool:
     if not isinstance(address, str) or not address:
         return True  # Streamlit gives None for a loopback client
     try:
-        return ipaddress.ip_address(address).is_loopback
+        ip = ipaddress.ip_address(address)
     except ValueError:
         return False
+    # A server on a dual-stack socket (:::port) sees 127.0.0.1 as ::ffff:127.0.0.1.
+    mapped = getattr(ip, "ipv4_mapped", None)
+    return (mapped or ip).is_loopback
 
 
 def _logout() -> None:

@@ -545,3 +545,23 @@ def test_no_mart_the_dashboard_reads_carries_contact_person_data(warehouse):
         columns["column_name"].str.contains("first_name|last_name|email|phone|contact_name")
     ]
     assert personal.empty, personal.to_dict("records")
+
+
+@pytest.mark.parametrize(
+    ("address", "local"),
+    [
+        (None, True),  # Streamlit's value for 127.0.0.1 and ::1
+        ("::ffff:127.0.0.1", True),  # 127.0.0.1 seen by a server on a dual-stack socket
+        ("::1", True),
+        ("192.0.2.7", False),
+        ("::ffff:192.0.2.7", False),
+        ("not an address", False),
+    ],
+)
+def test_open_mode_tells_local_from_remote_clients(monkeypatch, address, local):
+    from types import SimpleNamespace
+
+    from app import auth
+
+    monkeypatch.setattr(auth, "st", SimpleNamespace(context=SimpleNamespace(ip_address=address)))
+    assert auth._client_is_local() is local
