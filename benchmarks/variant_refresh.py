@@ -20,7 +20,6 @@ Used by `python -m benchmarks.experiments`; nothing in the pipeline imports it.
 import argparse
 import os
 import sys
-from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import (
@@ -34,6 +33,7 @@ from orchestration.assets.dbt import DbtBuildConfig, dbt_build_args
 from orchestration.assets.ingestion import ingestion_assets
 from orchestration.assets.publish import published_warehouse
 from orchestration.cli import ensure_dagster_home
+from orchestration.definitions import defs as pipeline_defs
 from orchestration.project import dbt_project
 from orchestration.resources import WarehouseResource
 
@@ -67,12 +67,8 @@ def build_job(asset_checks: bool) -> dg.JobDefinition:
     defs = dg.Definitions(
         assets=[*ingestion_assets, dbt_models, published_warehouse],
         jobs=[job],
-        resources={
-            "dbt": DbtCliResource(
-                project_dir=dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt")
-            ),
-            "warehouse": WarehouseResource(),
-        },
+        # The pipeline's own resources, so a variant differs from it in one thing only.
+        resources=dict(pipeline_defs.resources),
     )
     return defs.resolve_job_def("nightly_refresh")
 

@@ -20,26 +20,12 @@ from streamlit.testing.v1 import AppTest
 
 from app import data, i18n, launch, users
 from orchestration.settings import REPO_ROOT
+from tests.test_app import ENTRY, PAGES, sql
 
-ENTRY = str(REPO_ROOT / "app" / "streamlit_app.py")
-PAGES = [
-    "pyramid",
-    "relation_kinds",
-    "abc",
-    "scoring",
-    "service_levels",
-    "visit_planning",
-    "data_quality",
-]
 PASSWORDS = {"anna": "anna-manager-pw", "piet": "piet-sales-pw", "sara": "sara-sales-pw"}
 
 
 # --- fixtures and helpers ---------------------------------------------------------------
-def sql(path: Path, statement: str, params: list | None = None) -> pd.DataFrame:
-    with duckdb.connect(str(path), read_only=True) as con:
-        return con.execute(statement, params or []).df()
-
-
 @pytest.fixture
 def warehouse(built_warehouse, monkeypatch) -> Path:
     monkeypatch.setenv("PYRAMID_WAREHOUSE", str(built_warehouse))
