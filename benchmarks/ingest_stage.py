@@ -21,6 +21,7 @@ import duckdb
 
 from orchestration.contract import SOURCE_TABLES
 from orchestration.ingest import find_source_file, load_table
+from orchestration.settings import load_settings
 
 
 class _TimedConnection:
@@ -57,13 +58,15 @@ def main(argv: list[str] | None = None) -> int:
         Path(f"{args.db}{suffix}").unlink(missing_ok=True)
     args.db.parent.mkdir(parents=True, exist_ok=True)
     tables = []
+    memory_limit = load_settings().memory_limit
     started = time.perf_counter()
     for table in SOURCE_TABLES:
         path = find_source_file(args.sources, table)
         statements: list[dict] = []
         table_started = time.perf_counter()
-        # One connection per table, as each Dagster ingestion asset opens its own.
-        with duckdb.connect(str(args.db)) as con:
+        # One connection per table, as each Dagster ingestion asset opens its own, with the
+        # pipeline's memory limit (PYRAMID_DUCKDB_MEMORY_LIMIT).
+        with duckdb.connect(str(args.db), config={"memory_limit": memory_limit}) as con:
             target = _TimedConnection(con, statements) if args.profile else con
             result = load_table(target, table, path)
         seconds = time.perf_counter() - table_started

@@ -1159,16 +1159,20 @@ def load_table(
     try:
         if encoding == WINDOWS_1252:
             loader.use_windows_1252()
+        # Reading and checking fill temporary tables only, outside the transaction: DuckDB
+        # scans a table created in the running transaction about half as fast (measured:
+        # the INSERT of 10.9M invoice lines 10.7 s inside, 5-6 s outside).
+        checked = _check(loader, dialect, layout)
         con.begin()
         try:
-            counts = _load(loader, dialect, layout)
+            counts = _write(loader, checked)
             _record_run(con, table, loader, file_format, dialect, counts, loaded_at)
-            loader.drop_temp_tables()
             con.commit()
         except BaseException:
             con.rollback()
             raise
     finally:
+        loader.drop_temp_tables()
         loader.remove_scratch()
         con.execute(f"SET preserve_insertion_order = {'true' if keep_order else 'false'}")
 
@@ -1197,10 +1201,18 @@ class _Counts:
     rejects_by_reason: dict[str, int]
 
 
-def _load(loader: _Loader, dialect: CsvDialect | None, layout: _ColumnLayout | None) -> _Counts:
-    """Read, check and write one table; runs inside the caller's transaction."""
-    con, table = loader.con, loader.table
-    ensure_raw_schema(con)
+@dataclass(frozen=True)
+class _Checked:
+    """What `_check` found: every record with its verdict (`final_sql`), and the records
+    the CSV reader could not split into fields."""
+
+    final_sql: str
+    malformed: int
+    extra_columns: tuple[str, ...]
+
+
+def _check(loader: _Loader, dialect: CsvDialect | None, layout: _ColumnLayout | None) -> _Checked:
+    """Read and check one table into temporary tables; writes nothing else."""
     loader.drop_temp_tables()
     malformed = 0
     if dialect is not None and layout is not None:
@@ -1218,10 +1230,16 @@ def _load(loader: _Loader, dialect: CsvDialect | None, layout: _ColumnLayout | N
         extra_columns = loader.read_parquet()
         # Parquet has no header line: the first record is row 1.
         numbered_sql = loader.number_rows(1, malformed)
-
     final_sql = loader.judge_duplicates(loader.reject_orphans(numbered_sql))
-    loader.write_raw_table(final_sql)
-    loader.write_rejects(final_sql)
+    return _Checked(final_sql, malformed, extra_columns)
+
+
+def _write(loader: _Loader, checked: _Checked) -> _Counts:
+    """Write the raw table and the rejects; runs inside the caller's transaction."""
+    con, table, malformed = loader.con, loader.table, checked.malformed
+    ensure_raw_schema(con)
+    loader.write_raw_table(checked.final_sql)
+    loader.write_rejects(checked.final_sql)
     if malformed:
         loader.write_malformed_rejects()
 
@@ -1248,7 +1266,7 @@ def _load(loader: _Loader, dialect: CsvDialect | None, layout: _ColumnLayout | N
             """
         ).fetchall()
     )
-    return _Counts(rows_read, rows_loaded, rows_rejected, extra_columns, rejects_by_reason)
+    return _Counts(rows_read, rows_loaded, rows_rejected, checked.extra_columns, rejects_by_reason)
 
 
 def _record_run(

@@ -37,4 +37,4 @@ class WarehouseResource(dg.ConfigurableResource):
 
     def connect_build(self) -> duckdb.DuckDBPyConnection:
         settings = self.settings()
-        return connect_build(settings.build_warehouse, settings.warehouse)
+        return connect_build(settings.build_warehouse, settings.warehouse, settings.memory_limit)

@@ -8,12 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO_ROOT / "data"
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+
+DEFAULT_MEMORY_LIMIT = "4GB"
+"""DuckDB's memory limit in the pipeline's connections and dbt's. DuckDB's own default is
+80% of RAM; a refresh of a million relations then holds ~12 GB. With a limit DuckDB
+spills to disk instead (`<warehouse>.tmp`)."""
+
+_MEMORY_LIMIT = re.compile(r"^\s*[0-9]+(\.[0-9]+)?\s*(KB|MB|GB|TB|KIB|MIB|GIB|TIB)\s*$", re.I)
 
 
 @dataclass(frozen=True)
@@ -26,6 +34,8 @@ class Settings:
     """The working DuckDB file every refresh builds into before it is published."""
     as_of: dt.date
     """Reference date at which every rule is evaluated."""
+    memory_limit: str = DEFAULT_MEMORY_LIMIT
+    """DuckDB's memory limit for ingestion and dbt (`PYRAMID_DUCKDB_MEMORY_LIMIT`)."""
 
     @property
     def dbt_target_dir(self) -> Path:
@@ -39,6 +49,7 @@ class Settings:
             "PYRAMID_WAREHOUSE": str(self.warehouse),
             "PYRAMID_BUILD_WAREHOUSE": str(self.build_warehouse),
             "PYRAMID_AS_OF": self.as_of.isoformat(),
+            "PYRAMID_DUCKDB_MEMORY_LIMIT": self.memory_limit,
         }
 
 
@@ -54,6 +65,18 @@ def parse_as_of(value: str | None, today: dt.date | None = None) -> dt.date:
         ) from error
 
 
+def parse_memory_limit(value: str | None) -> str:
+    """`PYRAMID_DUCKDB_MEMORY_LIMIT` as DuckDB reads it (e.g. 4GB, 512MB); empty: default."""
+    if not value or not value.strip():
+        return DEFAULT_MEMORY_LIMIT
+    if not _MEMORY_LIMIT.match(value):
+        raise ValueError(
+            f"PYRAMID_DUCKDB_MEMORY_LIMIT={value!r} is not a size DuckDB understands; "
+            "write a number and a unit, e.g. 4GB or 512MB"
+        )
+    return value.strip().replace(" ", "")
+
+
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
     source_dir = Path(env.get("PYRAMID_SOURCE_DIR") or DATA_DIR / "demo").resolve()
@@ -66,4 +89,5 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         warehouse=warehouse,
         build_warehouse=build_warehouse,
         as_of=parse_as_of(env.get("PYRAMID_AS_OF")),
+        memory_limit=parse_memory_limit(env.get("PYRAMID_DUCKDB_MEMORY_LIMIT")),
     )

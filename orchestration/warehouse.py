@@ -17,9 +17,9 @@ import duckdb
 
 
 def connect_build(
-    build_warehouse: Path, published: Path | None = None
+    build_warehouse: Path, published: Path | None = None, memory_limit: str | None = None
 ) -> duckdb.DuckDBPyConnection:
-    """Open the working warehouse read-write.
+    """Open the working warehouse read-write, with DuckDB's `memory_limit` when given.
 
     The working file also keeps history (frozen service-level reviews, kind snapshots).
     When it is missing but a publication exists, start from the publication, so history
@@ -28,7 +28,8 @@ def connect_build(
     build_warehouse.parent.mkdir(parents=True, exist_ok=True)
     if not build_warehouse.exists() and published is not None and published.exists():
         shutil.copyfile(published, build_warehouse)
-    return duckdb.connect(str(build_warehouse))
+    config = {"memory_limit": memory_limit} if memory_limit else {}
+    return duckdb.connect(str(build_warehouse), config=config)
 
 
 def publish(build_warehouse: Path, published: Path) -> Path:

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import dagster as dg
 import pytest
 
 from orchestration.review import check_not_older_than, parse_period, period_for_date
-from orchestration.settings import load_settings, parse_as_of
+from orchestration.settings import (
+    DBT_PROJECT_DIR,
+    DEFAULT_MEMORY_LIMIT,
+    load_settings,
+    parse_as_of,
+)
+from orchestration.warehouse import connect_build
 from tests.conftest import ensure_dbt_manifest
 
 
@@ -95,6 +105,50 @@ def test_settings_from_environment(tmp_path):
     assert parse_as_of("", today=dt.date(2026, 1, 2)) == dt.date(2026, 1, 2)
     with pytest.raises(ValueError, match="PYRAMID_AS_OF"):
         parse_as_of("31-12-2026")
+
+
+def test_duckdb_memory_limit_reaches_ingestion_and_dbt(tmp_path):
+    """PYRAMID_DUCKDB_MEMORY_LIMIT bounds DuckDB in the pipeline's own connections and in
+    dbt's (profiles.yml); a value DuckDB would not understand is refused up front."""
+    assert load_settings({}).memory_limit == DEFAULT_MEMORY_LIMIT
+    with pytest.raises(ValueError, match="PYRAMID_DUCKDB_MEMORY_LIMIT='lots'"):
+        load_settings({"PYRAMID_DUCKDB_MEMORY_LIMIT": "lots"})
+    env = {
+        "PYRAMID_WAREHOUSE": str(tmp_path / "wh.duckdb"),
+        "PYRAMID_AS_OF": "2026-11-23",
+        "PYRAMID_DUCKDB_MEMORY_LIMIT": "1.5 GB",
+    }
+    settings = load_settings(env)
+    assert settings.memory_limit == "1.5GB"
+    assert settings.dbt_env()["PYRAMID_DUCKDB_MEMORY_LIMIT"] == "1.5GB"
+    with connect_build(settings.build_warehouse, memory_limit=settings.memory_limit) as con:
+        pipeline_limit = con.execute("select current_setting('memory_limit')").fetchone()[0]
+    # DuckDB reports 1.5 GB (10^9 bytes) in GiB.
+    assert pipeline_limit == "1.3 GiB"
+
+    shown = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "dbt"),
+            "show",
+            "--inline",
+            "select current_setting('memory_limit') as memory_limit",
+            "--output",
+            "json",
+            "--log-format",
+            "text",
+            "--target-path",
+            str(tmp_path / "target"),
+            "--log-path",
+            str(tmp_path / "logs"),
+        ],
+        cwd=DBT_PROJECT_DIR,
+        env={**os.environ, **settings.dbt_env()},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert shown.returncode == 0, shown.stdout + shown.stderr
+    assert '"memory_limit": "1.3 GiB"' in shown.stdout
 
 
 def test_dbt_resource_skips_the_version_subprocess_and_the_adapter(defs, monkeypatch):
