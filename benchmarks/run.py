@@ -54,6 +54,8 @@ DBT = str(REPO_ROOT / ".venv" / "bin" / "dbt")
 
 # Targets of issue #5, checked and printed at the end (see README).
 TARGET_REFRESH_TO_LIMIT = 2.0  # at medium
+TARGET_REFRESH_TO_LIMIT_LARGE = 1.5
+TARGET_LARGE_PEAK_MB = 8000  # "under 8 GB", in MB (10^6 bytes) as peak_rss_mb
 TARGET_OVERHEAD_SECONDS = 15.0
 TARGET_PEER_SPEEDUP_MEDIUM = 3.0
 TARGET_GENERATOR_ROWS_PER_S = 1_000_000
@@ -760,25 +762,43 @@ class ScaleBench:
         if self.scale == "medium" and limit:
             refresh["target_limit"] = "within 2x the limit at 100k (ratio_to_limit <= 2)"
             refresh["target_limit_met"] = refresh["seconds"] <= TARGET_REFRESH_TO_LIMIT * limit
-        ingest = rows.get("ingest", {}).get("seconds")
+        if self.scale == "large" and limit:
+            refresh["target_limit"] = (
+                "within 1.5x the limit at 1M (ratio_to_limit <= 1.5), "
+                f"peak memory under {TARGET_LARGE_PEAK_MB} MB"
+            )
+            refresh["target_limit_met"] = (
+                refresh["seconds"] <= TARGET_REFRESH_TO_LIMIT_LARGE * limit
+                and refresh["peak_rss_mb"] < TARGET_LARGE_PEAK_MB
+            )
+        ingestion = refresh["steps"].get("ingestion_steps")
         dbt_busy = refresh.get("dbt_node_busy_seconds")
-        if ingest is None or dbt_busy is None:
+        if ingestion is None or dbt_busy is None:
             return
-        overhead = refresh["seconds"] - (ingest + dbt_busy)
+        # What the refresh spent neither loading files nor executing dbt nodes, all taken
+        # from the same run. (The ingest stage's time is another process on another file:
+        # at 1M relations it ran longer than the refresh's own ingestion.)
+        overhead = refresh["seconds"] - (ingestion + dbt_busy)
+        ingest = rows.get("ingest", {}).get("seconds")
         publish = refresh["steps"].get("published_warehouse")
         rows["refresh_overhead"] = derived_row(
             "refresh_overhead",
             self.scale,
             overhead,
             by_brief_definition=_round(
-                refresh["seconds"] - (ingest + refresh["dbt_node_seconds_sum"])
+                refresh["seconds"] - (ingestion + refresh["dbt_node_seconds_sum"])
             ),
+            vs_ingest_stage=None
+            if ingest is None
+            else _round(refresh["seconds"] - (ingest + dbt_busy)),
             publish_seconds=publish,
             target="Dagster + dbt fixed overhead < 15 s",
             target_met=overhead < TARGET_OVERHEAD_SECONDS,
-            note="refresh - (ingest stage + time the refresh's dbt was executing nodes); "
-            "includes the publication copy (publish_seconds). by_brief_definition subtracts "
-            "the sum of dbt node times instead, which double-counts parallel nodes",
+            note="refresh - (its ingestion steps + the time its dbt was executing nodes); "
+            "includes Dagster's run and event bookkeeping, dbt's start-up and parse, and "
+            "the publication copy (publish_seconds). by_brief_definition subtracts the sum "
+            "of dbt node times instead, which double-counts parallel nodes; "
+            "vs_ingest_stage subtracts the ingest stage instead of the refresh's own steps",
         )
 
 

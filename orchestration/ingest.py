@@ -33,6 +33,7 @@ import mmap
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -81,6 +82,9 @@ _UTF8_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
 _TRANSCODE_CHUNK_BYTES = 1 << 24
+# Bytes of a file mapped at a time when counting its lines (a multiple of mmap's
+# allocation granularity).
+_COUNT_WINDOW_BYTES = 1 << 26
 
 # Booleans as CRM and ERP exports write them; WAAR/ONWAAR is how Dutch Excel saves them.
 _TRUE_WORDS = ("true", "1", "yes", "ja", "waar")
@@ -614,20 +618,29 @@ def _count_lines(path: Path, *, quoted_only: bool = False) -> int | None:
     """
     if path.stat().st_size == 0:
         return 0
-    with path.open("rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        if quoted_only and data.find(b'"') < 0:
-            return None
-        view = np.frombuffer(data, dtype=np.uint8)
-        try:
-            step = 1 << 22  # bounded temporary arrays for a file of any size
-            breaks = sum(
-                int(np.count_nonzero(view[start : start + step] == 10))
-                for start in range(0, len(view), step)
-            )
-            ends_open = view[-1] != 10
-        finally:
-            del view  # the mmap cannot close while numpy still points into it
+    if quoted_only and not any(window.find(b'"') >= 0 for window in _mapped_windows(path)):
+        return None
+    breaks = 0
+    for window in _mapped_windows(path):
+        view = np.frombuffer(window, dtype=np.uint8)
+        breaks += int(np.count_nonzero(view == 10))
+        ends_open = view[-1] != 10
+        del view  # the window cannot close while numpy still points into it
     return breaks + int(ends_open)
+
+
+def _mapped_windows(path: Path) -> Iterator[mmap.mmap]:
+    """`path` as consecutive memory-mapped windows, each unmapped before the next.
+
+    Not the whole file at once: mapped pages count as the process's resident memory,
+    and a 6 GB export would add 6 GB to the peak memory of a refresh.
+    """
+    size = path.stat().st_size
+    with path.open("rb") as file:
+        for offset in range(0, size, _COUNT_WINDOW_BYTES):
+            length = min(_COUNT_WINDOW_BYTES, size - offset)
+            with mmap.mmap(file.fileno(), length, offset=offset, access=mmap.ACCESS_READ) as window:
+                yield window
 
 
 def _transcode_windows_1252(source: Path, target: Path) -> int | None:

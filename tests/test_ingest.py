@@ -9,12 +9,14 @@ first, as the Dagster assets do. The damaged-export corpus is in test_damaged_ex
 from __future__ import annotations
 
 import datetime as dt
+import mmap
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from orchestration import ingest as ingest_module
 from orchestration.contract import (
     ACTIVITIES,
     CONTACTS,
@@ -811,3 +813,22 @@ def test_find_source_file(tmp_path):
         find_source_file(tmp_path, RELATIONS)
     assert "relations.CSV" in str(error.value)
     assert "relations.parquet" in str(error.value)
+
+
+@pytest.mark.parametrize("ends_with_break", [True, False])
+def test_line_count_across_mapped_windows(tmp_path, monkeypatch, ends_with_break):
+    """Lines are counted window by window (a big export never maps whole into memory):
+    lines crossing a window edge, and a quote only in the last window, still count."""
+    monkeypatch.setattr(ingest_module, "_COUNT_WINDOW_BYTES", mmap.ALLOCATIONGRANULARITY)
+    lines = [f"{i},{'x' * (i % 97)}" for i in range(1, 3000)]
+    text = "\n".join(lines) + ("\n" if ends_with_break else "")
+    path = tmp_path / "plain.csv"
+    path.write_text(text, encoding="utf-8")
+    assert path.stat().st_size > 3 * mmap.ALLOCATIONGRANULARITY
+    assert ingest_module._count_lines(path) == len(lines)
+    assert ingest_module._count_lines(path, quoted_only=True) is None
+
+    quoted = tmp_path / "quoted.csv"
+    quoted.write_text(text + '"a\nb"', encoding="utf-8")
+    expected = len(lines) + 1 + int(ends_with_break)
+    assert ingest_module._count_lines(quoted, quoted_only=True) == expected
