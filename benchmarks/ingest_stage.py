@@ -22,6 +22,7 @@ import duckdb
 from orchestration.contract import SOURCE_TABLES
 from orchestration.ingest import find_source_file, load_table
 from orchestration.settings import load_settings
+from orchestration.warehouse import connect_build
 
 
 class _TimedConnection:
@@ -64,9 +65,9 @@ def main(argv: list[str] | None = None) -> int:
         path = find_source_file(args.sources, table)
         statements: list[dict] = []
         table_started = time.perf_counter()
-        # One connection per table, as each Dagster ingestion asset opens its own, with the
-        # pipeline's memory limit (PYRAMID_DUCKDB_MEMORY_LIMIT).
-        with duckdb.connect(str(args.db), config={"memory_limit": memory_limit}) as con:
+        # One connection per table, opened as each Dagster ingestion asset opens its own
+        # (with the pipeline's memory limit, PYRAMID_DUCKDB_MEMORY_LIMIT).
+        with connect_build(args.db, memory_limit=memory_limit) as con:
             target = _TimedConnection(con, statements) if args.profile else con
             result = load_table(target, table, path)
         seconds = time.perf_counter() - table_started
