@@ -6,7 +6,7 @@ import jinja2
 import yaml
 
 from orchestration import engines
-from orchestration.settings import DBT_PROJECT_DIR
+from orchestration.settings import DBT_PROJECT_DIR, DEFAULT_MEMORY_LIMIT
 
 
 def render_profile(env: dict[str, str]) -> dict:
@@ -74,3 +74,12 @@ def test_normalised_values_compare_across_engines():
         "columns": ["a", "b", "dbt_valid_to"],
         "rows": [["x", "1.00", "closed"], ["y", "2.00", "current"]],
     }
+
+
+def test_duckdb_target_defaults_to_the_pipelines_memory_limit():
+    """A dbt run without the pipeline's environment (a developer's `dbt build`) gets the
+    same DuckDB memory limit as a refresh: the default is written in profiles.yml too."""
+    outputs = render_profile({})
+    assert outputs["duckdb"]["settings"]["memory_limit"] == DEFAULT_MEMORY_LIMIT
+    limited = render_profile({"PYRAMID_DUCKDB_MEMORY_LIMIT": "1GB"})
+    assert limited["duckdb"]["settings"]["memory_limit"] == "1GB"
