@@ -73,6 +73,7 @@ app: venv ## Start the dashboard (login if PYRAMID_USERS_FILE is set, else 127.0
 
 .PHONY: dagster
 dagster: manifest ## Start the Dagster UI on http://localhost:3000
+	@$(PY) -m orchestration.cli home >/dev/null
 	$(BIN)/dagster dev -m orchestration.definitions -p 3000
 
 .PHONY: lint

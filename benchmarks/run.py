@@ -366,8 +366,8 @@ class ScaleBench:
             ensure_dagster_manifest()
             shutil.rmtree(self.refresh_dir, ignore_errors=True)
             home = self.refresh_dir / "dagster_home"
+            # `orchestration.cli` writes its dagster.yaml there, as for a user.
             home.mkdir(parents=True)
-            (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
             prepared = self.dbt_build_dir / "warehouse.duckdb"
             if prepared.exists():
                 # Start from "last night's" state (marts, snapshot): every timed run is a

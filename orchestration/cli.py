@@ -18,13 +18,25 @@ from orchestration.jobs import review_run_config
 from orchestration.review import parse_period, period_for_date
 from orchestration.settings import DATA_DIR, load_settings
 
+# The dagster.yaml written into a new DAGSTER_HOME: no telemetry, and Dagster's SQLite
+# event log with its connections kept open (orchestration/dagster_storage.py).
+DAGSTER_CONFIG = """\
+telemetry:
+  enabled: false
+event_log_storage:
+  module: orchestration.dagster_storage
+  class: PooledSqliteEventLogStorage
+"""
+# What earlier versions wrote; such a file is replaced, any other is the user's own.
+_OLD_DAGSTER_CONFIG = "telemetry:\n  enabled: false\n"
+
 
 def ensure_dagster_home() -> Path:
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(DATA_DIR / "dagster_home")))
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists():
-        config.write_text("telemetry:\n  enabled: false\n")
+    if not config.exists() or config.read_text() == _OLD_DAGSTER_CONFIG:
+        config.write_text(DAGSTER_CONFIG)
     return home
 
 
@@ -70,8 +82,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     review = commands.add_parser("review", help="run the half-yearly service-level review")
     review.add_argument("--period", required=True, help="review period, e.g. 2027-H1")
+    commands.add_parser("home", help="create DAGSTER_HOME and its dagster.yaml (for `dagster dev`)")
     args = parser.parse_args(argv)
 
+    if args.command == "home":
+        print(ensure_dagster_home())
+        return 0
     if args.command == "review":
         ok = run_job("segment_review", review_run_config(parse_period(args.period)))
     elif args.initial_review and not has_review():

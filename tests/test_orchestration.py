@@ -174,3 +174,59 @@ def test_dbt_resource_skips_the_version_subprocess_and_the_adapter(defs, monkeyp
     monkeypatch.setattr(dagster_dbt_resource, "check_output", no_subprocess)
     assert resource._cli_version.major == 1
     assert resource._initialize_dbt_core_adapter([]) is None
+
+
+@dg.asset(check_specs=[dg.AssetCheckSpec("positive", asset="numbers")])
+def numbers():
+    yield dg.Output([1, 2, 3])
+    yield dg.AssetCheckResult(check_name="positive", passed=True)
+
+
+def test_dagster_home_keeps_the_event_log_connections_open_and_readable(tmp_path, monkeypatch):
+    """ensure_dagster_home configures PooledSqliteEventLogStorage; what it writes reads back
+    with Dagster's own SqliteEventLogStorage (same files), and open engines stay bounded."""
+    from dagster._core.storage.event_log import SqliteEventLogStorage
+
+    from orchestration.cli import DAGSTER_CONFIG, ensure_dagster_home
+    from orchestration.dagster_storage import MAX_OPEN_SHARDS, PooledSqliteEventLogStorage
+
+    home = tmp_path / "dagster_home"
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    home.mkdir()
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")  # what 0.x wrote
+    assert ensure_dagster_home() == home
+    assert (home / "dagster.yaml").read_text() == DAGSTER_CONFIG
+
+    job = dg.define_asset_job("numbers_job", selection=[numbers])
+    defs = dg.Definitions(assets=[numbers], jobs=[job])
+    run_ids = []
+    with dg.DagsterInstance.get() as instance:
+        storage = instance.event_log_storage
+        assert isinstance(storage, PooledSqliteEventLogStorage)
+        for _ in range(MAX_OPEN_SHARDS + 2):
+            result = defs.resolve_job_def("numbers_job").execute_in_process(instance=instance)
+            assert result.success
+            run_ids.append(result.run_id)
+        assert len(storage._engines) <= MAX_OPEN_SHARDS + 1  # the runs' files + the index
+        pooled_events = [len(instance.all_logs(run_id)) for run_id in run_ids]
+
+    plain = SqliteEventLogStorage(str(home / "history" / "runs"))
+    assert [len(plain.get_logs_for_run(run_id)) for run_id in run_ids] == pooled_events
+    assert min(pooled_events) > 10
+    key = dg.AssetKey("numbers")
+    assert plain.get_latest_materialization_events([key])[key].run_id == run_ids[-1]
+    check = dg.AssetCheckKey(key, "positive")
+    executions = plain.get_asset_check_execution_history(check, limit=100)
+    assert {execution.run_id for execution in executions} == set(run_ids)
+
+
+def test_dagster_home_leaves_a_users_own_dagster_yaml(tmp_path, monkeypatch):
+    from orchestration.cli import ensure_dagster_home
+
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    own = "telemetry:\n  enabled: true\nstorage:\n  postgres:\n    postgres_url: postgresql://x\n"
+    (home / "dagster.yaml").write_text(own)
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    ensure_dagster_home()
+    assert (home / "dagster.yaml").read_text() == own
