@@ -18,13 +18,18 @@ from orchestration.settings import DBT_PROJECT_DIR, REPO_ROOT
 DBT = str(REPO_ROOT / ".venv" / "bin" / "dbt")
 
 
-def dbt_vars(as_of: str) -> str:
-    """The vars of the nightly run (`orchestration.assets.dbt.dbt_build_args`)."""
-    return json.dumps({"as_of": as_of, "review_period": ""}, sort_keys=True)
-
-
 def dbt_command(subcommand: str, as_of: str, target_path: Path, log_path: Path) -> list[str]:
-    command = [
+    """dbt `subcommand` with the nightly refresh's arguments (`dbt_build_args`): the same
+    vars (so partial parsing carries over), and for `build` the same selection and logs."""
+    from orchestration.assets.dbt import dbt_build_args
+
+    nightly = dbt_build_args(as_of)
+    if subcommand == "build":
+        args = nightly[1:]
+    else:
+        at = nightly.index("--vars")
+        args = nightly[at : at + 2]
+    return [
         DBT,
         subcommand,
         "--project-dir",
@@ -35,13 +40,8 @@ def dbt_command(subcommand: str, as_of: str, target_path: Path, log_path: Path) 
         str(target_path),
         "--log-path",
         str(log_path),
-        "--vars",
-        dbt_vars(as_of),
+        *args,
     ]
-    if subcommand == "build":
-        # Unit tests check the SQL, not the data: the nightly build leaves them out.
-        command[2:2] = ["--exclude-resource-type", "unit_test"]
-    return command
 
 
 # Statuses of a node that did not do its job (exposures report "no-op", tests "pass").

@@ -11,6 +11,8 @@ spreads evenly, on the sources of `python -m benchmarks.run`:
   refresh_no_checks_ephemeral  both
   dbt_build_baseline        `dbt build` as stage dbt_build runs it (threads: 2)
   dbt_build_threads1        the same with --threads 1
+  dbt_build_threads4        the same with --threads 4
+  dbt_build_log_file_debug  the same with dbt.log at dbt's default level debug (nightly: info)
   dbt_build_no_tests        the same without data tests (--exclude-resource-type test)
   dbt_parse_partial         `dbt parse` with unchanged vars (partial parsing)
   dbt_parse_new_as_of       `dbt parse` after as_of changed, as every night without a
@@ -57,6 +59,8 @@ REFRESH_VARIANTS = {
 BUILD_VARIANTS = {
     "dbt_build_baseline": [],
     "dbt_build_threads1": ["--threads", "1"],
+    "dbt_build_threads4": ["--threads", "4"],
+    "dbt_build_log_file_debug": ["--log-level-file", "debug"],
     "dbt_build_no_tests": ["--exclude-resource-type", "test"],
 }
 PARSE_VARIANTS = ("dbt_parse_partial", "dbt_parse_new_as_of")
@@ -101,8 +105,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         folder = work / name
         shutil.rmtree(folder, ignore_errors=True)
-        (folder / "dagster_home").mkdir(parents=True)
-        (folder / "dagster_home" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+        (folder / "dagster_home").mkdir(parents=True)  # orchestration.cli writes dagster.yaml
         if seed_build.exists():
             copy_db(seed_build, folder / "build" / "warehouse.duckdb")
 

@@ -59,6 +59,7 @@ def test_dbt_build_args_are_one_build_with_vars():
         "as_of": "2026-11-23",
         "review_period": "2027-H1",
     }
+    assert args[args.index("--log-level-file") + 1] == "info"
 
 
 def test_nightly_schedule_runs_at_two(defs):
