@@ -6,6 +6,8 @@ Runs, interleaved (A B C D, A B C D, ...) so that load from other work on the ma
 spreads evenly, on the sources of `python -m benchmarks.run`:
 
   refresh_baseline          python -m orchestration.cli refresh (as the benchmark does)
+  refresh_dagster_sqlite    the same with Dagster's own SqliteEventLogStorage instead of
+                            orchestration.dagster_storage.PooledSqliteEventLogStorage
   refresh_no_asset_checks   the same job, dbt tests not mapped to Dagster asset checks
   refresh_ephemeral         the same job with an in-memory Dagster instance
   refresh_no_checks_ephemeral  both
@@ -46,6 +48,7 @@ from orchestration.settings import DBT_PROJECT_DIR, REPO_ROOT
 
 REFRESH_VARIANTS = {
     "refresh_baseline": [PYTHON, "-m", "orchestration.cli", "refresh"],
+    "refresh_dagster_sqlite": [PYTHON, "-m", "orchestration.cli", "refresh"],
     "refresh_no_asset_checks": [PYTHON, "-m", "benchmarks.variant_refresh", "--no-asset-checks"],
     "refresh_ephemeral": [PYTHON, "-m", "benchmarks.variant_refresh", "--ephemeral-instance"],
     "refresh_no_checks_ephemeral": [
@@ -64,6 +67,15 @@ BUILD_VARIANTS = {
     "dbt_build_no_tests": ["--exclude-resource-type", "test"],
 }
 PARSE_VARIANTS = ("dbt_parse_partial", "dbt_parse_new_as_of")
+DAGSTER_SQLITE_CONFIG = """\
+telemetry:
+  enabled: false
+event_log_storage:
+  module: dagster._core.storage.event_log
+  class: SqliteEventLogStorage
+  config:
+    base_dir: {base_dir}
+"""
 
 
 def refresh_env(folder, sources, as_of: str) -> dict[str, str]:
@@ -106,6 +118,11 @@ def main(argv: list[str] | None = None) -> int:
         folder = work / name
         shutil.rmtree(folder, ignore_errors=True)
         (folder / "dagster_home").mkdir(parents=True)  # orchestration.cli writes dagster.yaml
+        if name == "refresh_dagster_sqlite":
+            # A dagster.yaml of one's own, which ensure_dagster_home keeps: Dagster's class.
+            runs = folder / "dagster_home" / "history" / "runs"
+            config = DAGSTER_SQLITE_CONFIG.format(base_dir=runs)
+            (folder / "dagster_home" / "dagster.yaml").write_text(config)
         if seed_build.exists():
             copy_db(seed_build, folder / "build" / "warehouse.duckdb")
 
