@@ -28,13 +28,13 @@ from contextlib import contextmanager
 
 import dagster as dg
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
+from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Connection, Engine
 
 # The event log has one database per run plus the index; a long-lived process (the
 # Dagster UI) reads many runs, so only the most recently used files keep an engine.
 MAX_OPEN_SHARDS = 8
-SQLITE_BUSY_TIMEOUT_SECONDS = 30
 
 
 class PooledSqliteEventLogStorage(SqliteEventLogStorage):
