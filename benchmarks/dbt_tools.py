@@ -18,12 +18,13 @@ from orchestration.settings import DBT_PROJECT_DIR, REPO_ROOT
 DBT = str(REPO_ROOT / ".venv" / "bin" / "dbt")
 
 
-def dbt_command(subcommand: str, as_of: str, target_path: Path, log_path: Path) -> list[str]:
+def dbt_command(subcommand: str, target_path: Path, log_path: Path) -> list[str]:
     """dbt `subcommand` with the nightly refresh's arguments (`dbt_build_args`): the same
-    vars (so partial parsing carries over), and for `build` the same selection and logs."""
+    vars (so partial parsing carries over), and for `build` the same selection and logs.
+    as_of comes from PYRAMID_AS_OF in the environment, as in the nightly run."""
     from orchestration.assets.dbt import dbt_build_args
 
-    nightly = dbt_build_args(as_of)
+    nightly = dbt_build_args()
     if subcommand == "build":
         args = nightly[1:]
     else:

@@ -17,8 +17,11 @@ spreads evenly, on the sources of `python -m benchmarks.run`:
   dbt_build_log_file_debug  the same with dbt.log at dbt's default level debug (nightly: info)
   dbt_build_no_tests        the same without data tests (--exclude-resource-type test)
   dbt_parse_partial         `dbt parse` with unchanged vars (partial parsing)
-  dbt_parse_new_as_of       `dbt parse` after as_of changed, as every night without a
-                            pinned PYRAMID_AS_OF (dbt re-parses the whole project)
+  dbt_parse_new_as_of       `dbt parse` after PYRAMID_AS_OF changed, as every night without
+                            a pinned PYRAMID_AS_OF (macros/as_of_date.sql reads it only
+                            at execution, so nothing is re-parsed)
+  dbt_parse_new_as_of_var   the same with as_of passed in --vars, as the nightly run did
+                            before 2026-12-04 (dbt re-parses the whole project)
 
 Results: printed, and written to benchmarks/results/experiments.json (git-ignored).
 """
@@ -66,7 +69,7 @@ BUILD_VARIANTS = {
     "dbt_build_log_file_debug": ["--log-level-file", "debug"],
     "dbt_build_no_tests": ["--exclude-resource-type", "test"],
 }
-PARSE_VARIANTS = ("dbt_parse_partial", "dbt_parse_new_as_of")
+PARSE_VARIANTS = ("dbt_parse_partial", "dbt_parse_new_as_of", "dbt_parse_new_as_of_var")
 DAGSTER_SQLITE_CONFIG = """\
 telemetry:
   enabled: false
@@ -144,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def build(name: str):
         folder = work / name
-        command = dbt_command("build", args.as_of, folder / "target", folder / "logs")
+        command = dbt_command("build", folder / "target", folder / "logs")
         return run_measured(
             [*command, *BUILD_VARIANTS[name]], cwd=DBT_PROJECT_DIR, env=build_env(name), label=name
         )
@@ -152,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in BUILD_VARIANTS:
         if name in variants:  # untimed: a partial-parse state in each target folder
             folder = work / name
-            command = dbt_command("parse", args.as_of, folder / "target", folder / "logs")
+            command = dbt_command("parse", folder / "target", folder / "logs")
             run_measured(
                 [*command, "--quiet"],
                 cwd=DBT_PROJECT_DIR,
@@ -169,10 +172,16 @@ def main(argv: list[str] | None = None) -> int:
     }
     base_date = dt.date.fromisoformat(args.as_of)
 
-    def parse(as_of: str):
-        command = [*dbt_command("parse", as_of, parse_dir / "target", parse_dir / "logs")]
+    def parse(as_of: str, as_var: bool = False):
+        command = dbt_command("parse", parse_dir / "target", parse_dir / "logs")
+        if as_var:  # as the nightly run passed it before 2026-12-04
+            at = command.index("--vars") + 1
+            command[at] = json.dumps({**json.loads(command[at]), "as_of": as_of})
         return run_measured(
-            [*command, "--quiet"], cwd=DBT_PROJECT_DIR, env=parse_env, label="dbt parse"
+            [*command, "--quiet"],
+            cwd=DBT_PROJECT_DIR,
+            env={**parse_env, "PYRAMID_AS_OF": as_of},
+            label="dbt parse",
         )
 
     if any(name in variants for name in PARSE_VARIANTS):
@@ -194,10 +203,11 @@ def main(argv: list[str] | None = None) -> int:
             elif name == "dbt_parse_partial":
                 measurement = parse(args.as_of)
             else:
-                # A new as_of, then back: both parses see changed vars.
+                # A new as_of, then back: both parses see a changed as_of.
+                as_var = name == "dbt_parse_new_as_of_var"
                 changed = (base_date + dt.timedelta(days=index + 1)).isoformat()
-                measurement = parse(changed)
-                parse(args.as_of)
+                measurement = parse(changed, as_var)
+                parse(args.as_of, as_var)
             results[name].append(measurement)
 
     rows = []

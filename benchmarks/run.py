@@ -292,7 +292,7 @@ class ScaleBench:
         target = compile_dir / "target"
         log(f"{self.scale}: dbt compile for the limit (untimed)")
         run_measured(
-            [*dbt_command("compile", self.as_of, target, compile_dir / "logs"), "--quiet"],
+            [*dbt_command("compile", target, compile_dir / "logs"), "--quiet"],
             cwd=DBT_PROJECT_DIR,
             env=self.dbt_env(warehouse),
             label="dbt compile",
@@ -334,13 +334,13 @@ class ScaleBench:
             # whose vars did not change.
             log(f"{self.scale}: dbt parse warm-up (untimed)")
             run_measured(
-                [*dbt_command("parse", self.as_of, target, logs), "--quiet"],
+                [*dbt_command("parse", target, logs), "--quiet"],
                 cwd=DBT_PROJECT_DIR,
                 env=env,
                 label="dbt parse",
             )
         measurement = run_measured(
-            dbt_command("build", self.as_of, target, logs),
+            dbt_command("build", target, logs),
             cwd=DBT_PROJECT_DIR,
             env=env,
             label="dbt build",

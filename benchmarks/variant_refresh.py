@@ -56,7 +56,7 @@ def build_job(asset_checks: bool) -> dg.JobDefinition:
     ):
         settings = warehouse.settings()
         os.environ.update(settings.dbt_env())
-        args = dbt_build_args(settings.as_of.isoformat())
+        args = dbt_build_args()
         yield from dbt.cli(args, context=context, target_path=settings.dbt_target_dir).stream()
 
     job = dg.define_asset_job(

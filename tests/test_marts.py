@@ -559,10 +559,12 @@ def test_abc_pyramid_and_service_levels_match_the_rules(built_warehouse, expecte
 @pytest.mark.slow
 @pytest.mark.usefixtures("dbt_runs")  # started here, to run alongside this Dagster run
 def test_an_earlier_as_of_changes_the_kinds_as_predicted(demo_sources, tmp_path, raw, expected):
-    """`as_of` is a dbt var; the only one a Dagster run passes (from PYRAMID_AS_OF).
+    """A Dagster run evaluates the rules at PYRAMID_AS_OF.
 
-    orchestration/assets/dbt.py builds `--vars` from as_of and review_period only, and dbt
-    reads --vars from no environment variable: other vars cannot reach a Dagster run.
+    It reaches dbt in the environment (Settings.dbt_env), read by macros/as_of_date.sql
+    when dbt executes; orchestration/assets/dbt.py passes only review_period in `--vars`,
+    and dbt reads --vars from no environment variable: other vars cannot reach a Dagster
+    run. Without PYRAMID_AS_OF reaching dbt, the marts would be at today's date.
     """
     earlier = AS_OF - relativedelta(years=1)
     env = pipeline_env(demo_sources, tmp_path, as_of=earlier)

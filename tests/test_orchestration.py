@@ -52,14 +52,54 @@ def test_dbt_tests_become_asset_checks(defs):
 def test_dbt_build_args_are_one_build_with_vars():
     from orchestration.assets.dbt import dbt_build_args
 
-    args = dbt_build_args("2026-11-23", "2027-H1")
+    args = dbt_build_args("2027-H1")
     assert args[0] == "build"
     assert args[args.index("--exclude-resource-type") + 1] == "unit_test"
-    assert json.loads(args[args.index("--vars") + 1]) == {
-        "as_of": "2026-11-23",
-        "review_period": "2027-H1",
-    }
+    # as_of travels in the environment (PYRAMID_AS_OF): a var would re-parse every night.
+    assert json.loads(args[args.index("--vars") + 1]) == {"review_period": "2027-H1"}
     assert args[args.index("--log-level-file") + 1] == "info"
+
+
+def test_a_new_as_of_reaches_dbt_without_a_reparse(tmp_path):
+    """The nightly run's dbt arguments stay the same from day to day, and the new date is
+    read when dbt executes: dbt skips parsing, and the compiled SQL holds the new date."""
+    from orchestration.assets.dbt import dbt_build_args
+
+    dbt_vars = dbt_build_args()[dbt_build_args().index("--vars") :][:2]
+    target, logs = tmp_path / "target", tmp_path / "logs"
+
+    def dbt(subcommand: str, as_of: str, *extra: str) -> None:
+        settings = load_settings(
+            {"PYRAMID_WAREHOUSE": str(tmp_path / "wh.duckdb"), "PYRAMID_AS_OF": as_of}
+        )
+        settings.build_warehouse.parent.mkdir(parents=True, exist_ok=True)
+        done = subprocess.run(
+            [
+                str(Path(sys.executable).parent / "dbt"),
+                subcommand,
+                *dbt_vars,
+                "--quiet",
+                "--target-path",
+                str(target),
+                "--log-path",
+                str(logs),
+                *extra,
+            ],
+            cwd=DBT_PROJECT_DIR,
+            env={**os.environ, **settings.dbt_env()},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    dbt("parse", "2026-11-23")
+    (logs / "dbt.log").unlink()
+    dbt("compile", "2026-11-24", "--select", "customer_abc")
+    log = (logs / "dbt.log").read_text()
+    assert "Partial parsing enabled, no changes found, skipping parsing" in log
+    compiled = next(target.glob("compiled/**/customer_abc.sql")).read_text()
+    assert "cast('2026-11-24' as date) as as_of_date" in compiled
 
 
 def test_nightly_schedule_runs_at_two(defs):

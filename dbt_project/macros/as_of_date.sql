@@ -1,12 +1,20 @@
 {#- The reference date every rule is evaluated at, as a SQL date literal.
-    Order: the dbt var `as_of`, then PYRAMID_AS_OF, then the day the run started. -#}
+    Order: the dbt var `as_of`, then PYRAMID_AS_OF, then the day the run started.
+    Read only when dbt executes (`execute`): while parsing it is a fixed placeholder, so a
+    new PYRAMID_AS_OF every night does not make dbt re-parse the models that use it (a
+    changed --vars value would make it re-parse the whole project, which is why the
+    nightly run passes as_of in the environment, not as a var). -#}
 {% macro as_of_date() -%}
-    {%- set value = var('as_of', '') or env_var('PYRAMID_AS_OF', '') -%}
-    {%- if not value -%}
-        {%- set value = run_started_at.strftime('%Y-%m-%d') -%}
+    {%- if not execute -%}
+        cast('1900-01-01' as date)
+    {%- else -%}
+        {%- set value = var('as_of', '') or env_var('PYRAMID_AS_OF', '') -%}
+        {%- if not value -%}
+            {%- set value = run_started_at.strftime('%Y-%m-%d') -%}
+        {%- endif -%}
+        {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', value | string) -%}
+            {{ exceptions.raise_compiler_error("as_of must be an ISO date (YYYY-MM-DD), got: " ~ value) }}
+        {%- endif -%}
+        cast('{{ value }}' as date)
     {%- endif -%}
-    {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', value | string) -%}
-        {{ exceptions.raise_compiler_error("as_of must be an ISO date (YYYY-MM-DD), got: " ~ value) }}
-    {%- endif -%}
-    cast('{{ value }}' as date)
 {%- endmacro %}

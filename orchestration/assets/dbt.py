@@ -16,22 +16,24 @@ class DbtBuildConfig(dg.Config):
     """Set by the half-yearly review (YYYY-H1/H2): freeze proposals into this period."""
 
 
-def dbt_build_args(as_of: str, review_period: str = "") -> list[str]:
-    """The one dbt invocation of a run: build (seed, run, snapshot, data tests) at `as_of`.
+def dbt_build_args(review_period: str = "") -> list[str]:
+    """The one dbt invocation of a run: build (seed, run, snapshot, data tests).
 
-    Unit tests check the SQL, not the data: they run in `make test` and CI, not nightly.
-    dbt.log (in the run's target folder) is kept at level info: one line per node and
-    every warning and error. At dbt's default, debug, it also holds every statement and
-    connection event, and writing those cost ~6 s of a 20 s build at 10k relations
-    (py-spy); run dbt by hand with `--log-level-file debug` to see them.
+    The date the rules are evaluated at reaches dbt as PYRAMID_AS_OF in the environment
+    (`Settings.dbt_env`), not as a var: dbt re-parses the whole project when a --vars value
+    changes, and as_of changes every night (macros/as_of_date.sql). review_period changes
+    twice a year. Unit tests check the SQL, not the data: they run in `make test` and CI,
+    not nightly. dbt.log (in the run's target folder) is kept at level info: one line per
+    node and every warning and error. At dbt's default, debug, it also holds every
+    statement and connection event, and writing those cost ~6 s of a 20 s build at 10k
+    relations (py-spy); run dbt by hand with `--log-level-file debug` to see them.
     """
-    dbt_vars = {"as_of": as_of, "review_period": review_period}
     return [
         "build",
         "--exclude-resource-type",
         "unit_test",
         "--vars",
-        json.dumps(dbt_vars, sort_keys=True),
+        json.dumps({"review_period": review_period}),
         "--log-level-file",
         "info",
     ]
@@ -63,9 +65,10 @@ def dbt_models(
         review_period = parse_period(config.review_period)
         check_not_older_than(review_period, latest_review_period(warehouse))
         context.log.info(f"freezing service-level proposals into review period {review_period}")
-    # dbt reads the warehouse paths and as_of from the environment (profiles.yml).
+    # dbt reads the warehouse paths and as_of from the environment (profiles.yml,
+    # macros/as_of_date.sql).
     os.environ.update(settings.dbt_env())
-    args = dbt_build_args(settings.as_of.isoformat(), review_period)
+    args = dbt_build_args(review_period)
     # One fixed target folder per working warehouse (Settings.dbt_target_dir) instead of a
     # new folder per run: its run_results.json describes the last run, its partial-parse
     # file survives between runs.
