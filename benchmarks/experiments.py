@@ -173,7 +173,9 @@ def main(argv: list[str] | None = None) -> int:
     base_date = dt.date.fromisoformat(args.as_of)
 
     def parse(as_of: str, as_var: bool = False):
-        command = dbt_command("parse", parse_dir / "target", parse_dir / "logs")
+        # Each way of passing as_of keeps its own partial-parse state.
+        folder = parse_dir / ("as_var" if as_var else "as_env")
+        command = dbt_command("parse", folder / "target", folder / "logs")
         if as_var:  # as the nightly run passed it before 2026-12-04
             at = command.index("--vars") + 1
             command[at] = json.dumps({**json.loads(command[at]), "as_of": as_of})
@@ -185,7 +187,9 @@ def main(argv: list[str] | None = None) -> int:
         )
 
     if any(name in variants for name in PARSE_VARIANTS):
-        parse(args.as_of)  # untimed: leaves a partial-parse state for as_of
+        parse(args.as_of)  # untimed: leave a partial-parse state for as_of
+        if "dbt_parse_new_as_of_var" in variants:
+            parse(args.as_of, as_var=True)
 
     results: dict[str, list] = {name: [] for name in variants}
     for index in range(args.repeats):
