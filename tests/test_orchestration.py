@@ -31,6 +31,28 @@ def defs():
     return defs
 
 
+def run_dbt(args: list[str], settings, folder: Path) -> str:
+    """This environment's dbt in dbt_project/ with `settings`' environment and its own
+    target and log folders under `folder`; its stdout, after asserting it succeeded."""
+    done = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "dbt"),
+            *args,
+            "--target-path",
+            str(folder / "target"),
+            "--log-path",
+            str(folder / "logs"),
+        ],
+        cwd=DBT_PROJECT_DIR,
+        env={**os.environ, **settings.dbt_env()},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
 def test_definitions_load_with_every_source_and_mart(defs):
     keys = {key.to_user_string() for key in defs.resolve_all_asset_keys()}
     for source in ("crm/relations", "erp/invoice_lines", "erp/payments"):
@@ -66,39 +88,20 @@ def test_a_new_as_of_reaches_dbt_without_a_reparse(tmp_path):
     from orchestration.assets.dbt import dbt_build_args
 
     dbt_vars = dbt_build_args()[dbt_build_args().index("--vars") :][:2]
-    target, logs = tmp_path / "target", tmp_path / "logs"
 
     def dbt(subcommand: str, as_of: str, *extra: str) -> None:
         settings = load_settings(
             {"PYRAMID_WAREHOUSE": str(tmp_path / "wh.duckdb"), "PYRAMID_AS_OF": as_of}
         )
         settings.build_warehouse.parent.mkdir(parents=True, exist_ok=True)
-        done = subprocess.run(
-            [
-                str(Path(sys.executable).parent / "dbt"),
-                subcommand,
-                *dbt_vars,
-                "--quiet",
-                "--target-path",
-                str(target),
-                "--log-path",
-                str(logs),
-                *extra,
-            ],
-            cwd=DBT_PROJECT_DIR,
-            env={**os.environ, **settings.dbt_env()},
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert done.returncode == 0, done.stdout + done.stderr
+        run_dbt([subcommand, *dbt_vars, "--quiet", *extra], settings, tmp_path)
 
     dbt("parse", "2026-11-23")
-    (logs / "dbt.log").unlink()
+    (tmp_path / "logs" / "dbt.log").unlink()
     dbt("compile", "2026-11-24", "--select", "customer_abc")
-    log = (logs / "dbt.log").read_text()
+    log = (tmp_path / "logs" / "dbt.log").read_text()
     assert "Partial parsing enabled, no changes found, skipping parsing" in log
-    compiled = next(target.glob("compiled/**/customer_abc.sql")).read_text()
+    compiled = next((tmp_path / "target").glob("compiled/**/customer_abc.sql")).read_text()
     assert "cast('2026-11-24' as date) as as_of_date" in compiled
 
 
@@ -167,9 +170,8 @@ def test_duckdb_memory_limit_reaches_ingestion_and_dbt(tmp_path):
     # DuckDB reports 1.5 GB (10^9 bytes) in GiB.
     assert pipeline_limit == "1.3 GiB"
 
-    shown = subprocess.run(
+    shown = run_dbt(
         [
-            str(Path(sys.executable).parent / "dbt"),
             "show",
             "--inline",
             "select current_setting('memory_limit') as memory_limit",
@@ -177,19 +179,11 @@ def test_duckdb_memory_limit_reaches_ingestion_and_dbt(tmp_path):
             "json",
             "--log-format",
             "text",
-            "--target-path",
-            str(tmp_path / "target"),
-            "--log-path",
-            str(tmp_path / "logs"),
         ],
-        cwd=DBT_PROJECT_DIR,
-        env={**os.environ, **settings.dbt_env()},
-        capture_output=True,
-        text=True,
-        check=False,
+        settings,
+        tmp_path,
     )
-    assert shown.returncode == 0, shown.stdout + shown.stderr
-    assert '"memory_limit": "1.3 GiB"' in shown.stdout
+    assert '"memory_limit": "1.3 GiB"' in shown
 
 
 def test_dbt_resource_skips_the_version_subprocess_and_the_adapter(defs, monkeypatch):
