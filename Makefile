@@ -28,7 +28,7 @@ $(STAMP): pyproject.toml uv.lock
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	# Compiled once at install: where PYTHONDONTWRITEBYTECODE is set (containers, CI) every
 	# process would otherwise compile dagster, dbt and pandas from source on each start
-	# (~3 s of CPU in the Dagster process and ~3 s in its dbt child per refresh).
+	# (a 10k refresh: 50.5 s instead of 37.2 s; benchmarks/README.md "Bytecode").
 	uv sync --frozen --compile-bytecode
 	@rm -f $(VENV)/.installed-*; touch $@
 

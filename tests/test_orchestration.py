@@ -85,16 +85,17 @@ def test_dbt_build_args_are_one_build_with_vars():
 def test_a_new_as_of_reaches_dbt_without_a_reparse(tmp_path):
     """The nightly run's dbt arguments stay the same from day to day, and the new date is
     read when dbt executes: dbt skips parsing, and the compiled SQL holds the new date."""
-    from orchestration.assets.dbt import dbt_build_args
+    from orchestration.assets.dbt import dbt_build_args, dbt_vars_args
 
-    dbt_vars = dbt_build_args()[dbt_build_args().index("--vars") :][:2]
+    nightly = dbt_build_args()
+    assert nightly[nightly.index("--vars") :][:2] == dbt_vars_args()
 
     def dbt(subcommand: str, as_of: str, *extra: str) -> None:
         settings = load_settings(
             {"PYRAMID_WAREHOUSE": str(tmp_path / "wh.duckdb"), "PYRAMID_AS_OF": as_of}
         )
         settings.build_warehouse.parent.mkdir(parents=True, exist_ok=True)
-        run_dbt([subcommand, *dbt_vars, "--quiet", *extra], settings, tmp_path)
+        run_dbt([subcommand, *dbt_vars_args(), "--quiet", *extra], settings, tmp_path)
 
     dbt("parse", "2026-11-23")
     (tmp_path / "logs" / "dbt.log").unlink()

@@ -16,6 +16,12 @@ class DbtBuildConfig(dg.Config):
     """Set by the half-yearly review (YYYY-H1/H2): freeze proposals into this period."""
 
 
+def dbt_vars_args(review_period: str = "") -> list[str]:
+    """The `--vars` of every dbt run of the pipeline: review_period only (see dbt_build_args).
+    Any dbt command run with the same vars keeps dbt's partial-parse state valid."""
+    return ["--vars", json.dumps({"review_period": review_period})]
+
+
 def dbt_build_args(review_period: str = "") -> list[str]:
     """The one dbt invocation of a run: build (seed, run, snapshot, data tests).
 
@@ -32,8 +38,7 @@ def dbt_build_args(review_period: str = "") -> list[str]:
         "build",
         "--exclude-resource-type",
         "unit_test",
-        "--vars",
-        json.dumps({"review_period": review_period}),
+        *dbt_vars_args(review_period),
         "--log-level-file",
         "info",
     ]
