@@ -24,13 +24,20 @@ comma := ,
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
 
+DEMO_STAMP := $(subst .installed-,.demo-,$(STAMP))
+
+# Bytecode is compiled once at install: where PYTHONDONTWRITEBYTECODE is set (containers,
+# CI) every process would otherwise compile dagster, dbt and pandas from source on each
+# start (a 10k refresh: 50.5 s instead of 37.2 s; benchmarks/README.md "Bytecode").
 $(STAMP): pyproject.toml uv.lock
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
-	# Compiled once at install: where PYTHONDONTWRITEBYTECODE is set (containers, CI) every
-	# process would otherwise compile dagster, dbt and pandas from source on each start
-	# (a 10k refresh: 50.5 s instead of 37.2 s; benchmarks/README.md "Bytecode").
 	uv sync --frozen --compile-bytecode
-	@rm -f $(VENV)/.installed-*; touch $@
+	@rm -f $(VENV)/.installed-* $(VENV)/.demo-*; touch $@
+
+# The demo generator's own packages (faker): only make demo and the tests need them.
+$(DEMO_STAMP): $(STAMP)
+	uv sync --frozen --inexact --compile-bytecode --extra demo
+	@touch $@
 
 .PHONY: venv
 venv: $(STAMP) ## Create or update the Python environment in .venv/
@@ -40,7 +47,7 @@ manifest: venv ## Parse the dbt project (Dagster needs its manifest)
 	cd dbt_project && ../$(BIN)/dbt parse --quiet
 
 .PHONY: demo-data
-demo-data: venv ## Generate the demo CRM/ERP exports into data/demo (if missing)
+demo-data: venv $(DEMO_STAMP) ## Generate the demo CRM/ERP exports into data/demo (if missing)
 	@if [ -f "$(PYRAMID_SOURCE_DIR)/erp/invoice_lines.csv" ]; then \
 		echo "demo sources present in $(PYRAMID_SOURCE_DIR)"; \
 	else \
@@ -91,12 +98,12 @@ format: venv ## Format the Python code
 	$(BIN)/ruff format .
 
 .PHONY: test
-test: lint manifest ## Lint and run every test (dbt build, Dagster run, dashboard)
+test: lint manifest $(DEMO_STAMP) ## Lint and run every test (dbt build, Dagster run, dashboard)
 	$(BIN)/pytest
 
 .PHONY: test-engines
-test-engines: venv ## Build the dbt project on PostgreSQL and Spark, compare with DuckDB
-	uv sync --frozen --inexact --compile-bytecode --extra engines
+test-engines: venv $(DEMO_STAMP) ## Build the dbt project on PostgreSQL and Spark, compare with DuckDB
+	uv sync --frozen --inexact --compile-bytecode --extra engines --extra demo
 	$(BIN)/pytest tests/engines -m engines
 
 .PHONY: bench
