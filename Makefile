@@ -2,7 +2,9 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-VENV := .venv
+# Another Python: make test-fast VENV=.venv-3.13 UV_PYTHON=/path/to/python3.13
+VENV ?= .venv
+export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 # The stamp names how the environment was made: change the suffix with the recipe.
@@ -88,9 +90,10 @@ dagster: manifest ## Start the Dagster UI on http://localhost:3000
 	$(BIN)/dagster dev -m orchestration.definitions -p 3000
 
 .PHONY: lint
-lint: venv ## ruff (check + format check)
+lint: venv ## ruff (Python) and sqlfluff (every dbt model, test and macro)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint dbt_project --processes 2
 
 .PHONY: format
 format: venv ## Format the Python code
@@ -98,8 +101,12 @@ format: venv ## Format the Python code
 	$(BIN)/ruff format .
 
 .PHONY: test
-test: lint manifest $(DEMO_STAMP) ## Lint and run every test (dbt build, Dagster run, dashboard)
+test: lint manifest $(DEMO_STAMP) ## Lint and run every test (dbt build, Dagster runs, dashboard, browser)
 	$(BIN)/pytest
+
+.PHONY: test-fast
+test-fast: lint manifest $(DEMO_STAMP) ## Lint, unit tests, one build of the test demo, the dashboard (< 5 min)
+	$(BIN)/pytest -m "not slow"
 
 .PHONY: test-engines
 test-engines: venv $(DEMO_STAMP) ## Build the dbt project on PostgreSQL and Spark, compare with DuckDB
@@ -109,6 +116,18 @@ test-engines: venv $(DEMO_STAMP) ## Build the dbt project on PostgreSQL and Spar
 .PHONY: bench
 bench: manifest ## Benchmark pipeline + dashboard vs the limit and a pandas peer (SCALE=large adds 1M relations)
 	$(PY) -m benchmarks.run --scales small,medium$(if $(filter large,$(SCALE)),$(comma)large) $(BENCH_ARGS)
+
+.PHONY: docs
+docs: manifest ## Build the dbt documentation site (models, columns, tests, lineage, exposures) into data/docs/
+	@mkdir -p data/docs
+	@# Column types come from the published warehouse; a copy, so a running dashboard or
+	@# refresh is not disturbed. Without one the site still has every description and test.
+	@if [ -f "$(PYRAMID_WAREHOUSE)" ]; then cp "$(PYRAMID_WAREHOUSE)" data/docs/catalog.duckdb; \
+		else rm -f data/docs/catalog.duckdb; echo "no warehouse yet (make refresh): column types left out"; fi
+	cd dbt_project && PYRAMID_BUILD_WAREHOUSE="$(CURDIR)/data/docs/catalog.duckdb" \
+		../$(BIN)/dbt docs generate --static --target-path "$(CURDIR)/data/docs/site" --quiet
+	@rm -f data/docs/catalog.duckdb
+	@echo "dbt docs: open data/docs/site/static_index.html in a browser (one file, no server)"
 
 .PHONY: clean
 clean: ## Remove generated data and build output (keeps .venv)
