@@ -35,8 +35,7 @@ import shutil
 import time
 
 from benchmarks.dbt_tools import dbt_command
-from benchmarks.measure import machine_info, run_measured
-from benchmarks.run import (
+from benchmarks.harness import (
     BENCH_DIR,
     DEFAULT_AS_OF,
     PYTHON,
@@ -45,8 +44,10 @@ from benchmarks.run import (
     copy_db,
     ensure_dagster_manifest,
     log,
-    median,
 )
+from benchmarks.measure import machine_info, run_measured
+from benchmarks.rows import median
+from benchmarks.stages.refresh import refresh_env
 from orchestration.settings import DBT_PROJECT_DIR, REPO_ROOT
 
 REFRESH_VARIANTS = {
@@ -79,16 +80,6 @@ event_log_storage:
   config:
     base_dir: {base_dir}
 """
-
-
-def refresh_env(folder, sources, as_of: str) -> dict[str, str]:
-    return {
-        "PYRAMID_SOURCE_DIR": str(sources),
-        "PYRAMID_WAREHOUSE": str(folder / "warehouse.duckdb"),
-        "PYRAMID_BUILD_WAREHOUSE": str(folder / "build" / "warehouse.duckdb"),
-        "PYRAMID_AS_OF": as_of,
-        "DAGSTER_HOME": str(folder / "dagster_home"),
-    }
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,6 +1,6 @@
 """Step timings of the latest Dagster run in $DAGSTER_HOME, as JSON on stdout.
 
-`python -m benchmarks.dagster_steps` (run by the harness after each refresh, untimed):
+`python -m benchmarks.stages.dagster_steps` (run by the harness after each refresh, untimed):
 one entry per step (each ingestion asset, `dbt_models`, `published_warehouse`) with its
 start and end, plus the run's own start and end, so the refresh splits into ingestion,
 dbt, publication and what Dagster spends around them.

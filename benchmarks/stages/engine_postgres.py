@@ -15,7 +15,7 @@ peak of the dbt process tree and the peak proportional set size (PSS, shared mem
 counted once) of the server's processes, when the server is the private one
 (`peak_rss_mb_dbt` and `peak_rss_mb_server` give both parts).
 
-    python -m benchmarks.engine_postgres --source-dir data/bench/sources \\
+    python -m benchmarks.stages.engine_postgres --source-dir data/bench/sources \\
         --warehouse data/bench/warehouse.duckdb --as-of 2026-11-23 [--work-dir D]
 
 prints one JSON object: {"stage": "dbt_build_postgres", "seconds", "peak_rss_mb", ...}.

@@ -1,7 +1,7 @@
 """The `ingest` stage: every source table through `orchestration.ingest.load_table`.
 
 Run as a child process by the harness:
-`python -m benchmarks.ingest_stage --sources DIR --db FILE --json OUT [--profile]`.
+`python -m benchmarks.stages.ingest_tables --sources DIR --db FILE --json OUT [--profile]`.
 Loads every table of the contract into a fresh DuckDB file, exactly as the Dagster
 ingestion assets do (one connection per table, validation, rejects, run log), and
 writes per-table seconds, rows and bytes to OUT. With `--profile`, every SQL statement

@@ -1,9 +1,9 @@
 """The peer: the core marts as a BI team would write them in pandas, without a warehouse.
 
-`python -m benchmarks.peer_pandas --sources DIR --seeds DIR --out DIR --as-of YYYY-MM-DD`
+`python -m benchmarks.stages.peer_pandas --sources DIR --seeds DIR --out DIR --as-of YYYY-MM-DD`
 
-Implements RULES.md sections 1-4, 7 and 9 the way a competent pandas user would:
-read only the needed columns of the CSV exports with the pyarrow CSV engine, then
+Implements docs/business-rules.md sections 1-4, 7 and 9 the way a competent pandas user
+would: read only the needed columns of the CSV exports with the pyarrow CSV engine, then
 vectorised merges, groupbys and sorts (no loops over rows), and write each result to
 Parquet. It computes: the ERP-customer link (CRM id, else KvK), revenue_12m with credit
 notes, relation kinds with needs_reactivation and is_lead, ABC classes, pyramid levels,

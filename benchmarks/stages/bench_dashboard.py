@@ -1,7 +1,7 @@
 """Time the dashboard's queries per page on a warehouse, without Streamlit's cache.
 
-    .venv/bin/python benchmarks/bench_dashboard.py --warehouse data/warehouse.duckdb
-    .venv/bin/python benchmarks/bench_dashboard.py --warehouse W --cold-runs 5 --warm-runs 20
+    .venv/bin/python benchmarks/stages/bench_dashboard.py --warehouse data/warehouse.duckdb
+    .venv/bin/python benchmarks/stages/bench_dashboard.py --warehouse W --cold-runs 5 --warm-runs 20
 
 For each page, the queries that page runs on a first view (default filters, first level,
 first relation, manager view; app/data.py functions with the result cache switched off):
@@ -31,7 +31,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO_ROOT))
 
 

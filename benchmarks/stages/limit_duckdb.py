@@ -1,6 +1,6 @@
 """The limit: the same marts from one DuckDB script in one connection, no orchestration.
 
-`python -m benchmarks.limit --sources DIR --db FILE --manifest MANIFEST --json OUT`
+`python -m benchmarks.stages.limit_duckdb --sources DIR --db FILE --manifest MANIFEST --json OUT`
 
 1. `load`: every source file as `CREATE TABLE raw.<table> AS SELECT * FROM read_csv(...)`
    with the contract's types given up front: no validation, no rejects, no line

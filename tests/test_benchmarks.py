@@ -1,0 +1,190 @@
+"""The benchmark's pure parts: medians and ratios, the row of a stage, the refresh's step
+breakdown and fixed overhead, the targets, the dashboard figures and the printed table.
+No process is started; the inputs are what the stages would have gathered."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks.measure import Measurement
+from benchmarks.report import format_table, format_targets
+from benchmarks.rows import Stage, derived_row, median, ratio
+from benchmarks.stages.pages import page_figures
+from benchmarks.stages.refresh import step_breakdown
+from benchmarks.targets import add_ratios_and_targets, refresh_overhead_row
+
+COMMON_KEYS = ["stage", "scale", "seconds", "ratio_to_limit", "ratio_to_peer", "peak_rss_mb"]
+
+
+def measured(seconds: float, peak: float = 100.0, cpu: float = 1.0) -> Measurement:
+    return Measurement(
+        seconds=seconds,
+        cpu_seconds=cpu,
+        peak_rss_mb=peak,
+        returncode=0,
+        stdout="",
+        stderr="",
+        load_average=0.5,
+    )
+
+
+def test_median_skips_missing_values_and_ratio_needs_a_denominator():
+    assert median([3.0, None, 1.0, 2.0]) == 2.0
+    assert median([None]) is None
+    assert ratio(10.0, 3.0) == 3.333
+    assert ratio(None, 3.0) is None
+    assert ratio(1.0, 0.0) is None
+    assert ratio(1.0, None) is None
+
+
+def test_stage_row_is_the_median_run_with_the_highest_peak():
+    stage = Stage("ingest", "small")
+    stage.add(measured(5.0, peak=300, cpu=4.0))
+    stage.add(measured(3.0, peak=500, cpu=2.0))
+    stage.add(measured(4.0, peak=400, cpu=3.0))
+    row = stage.row(rows=12)
+    assert list(row)[:6] == COMMON_KEYS
+    assert row["seconds"] == 4.0
+    assert row["peak_rss_mb"] == 500
+    assert row["cpu_seconds"] == 3.0
+    assert row["n_runs"] == 3
+    assert row["runs_seconds"] == [5.0, 3.0, 4.0]
+    assert row["rows"] == 12
+    assert stage.median_index == 2
+    # An even number of runs: the lower middle run is the one whose details are shown.
+    stage.add(measured(6.0))
+    assert stage.runs[stage.median_index].seconds == 4.0
+
+
+def test_derived_row_has_the_common_keys_and_no_process():
+    row = derived_row("limit_load", "medium", 1.23456, rows=7)
+    assert list(row) == [*COMMON_KEYS, "rows"]
+    assert row["seconds"] == 1.235
+    assert row["peak_rss_mb"] is None
+
+
+def refresh_run(seconds: float, run_start: float, run_end: float) -> tuple[Measurement, dict]:
+    steps = [
+        {"step_key": "crm__relations", "seconds": 1.0},
+        {"step_key": "erp__invoice_lines", "seconds": 2.0},
+        {"step_key": "dbt_models", "seconds": 10.0},
+        {"step_key": "published_warehouse", "seconds": 0.5},
+    ]
+    return measured(seconds), {"dagster": {"start": run_start, "end": run_end, "steps": steps}}
+
+
+def test_step_breakdown_splits_the_refresh_into_step_groups():
+    stage = Stage("refresh", "small")
+    stage.add(*refresh_run(20.0, 100.0, 114.0))
+    stage.add(measured(99.0), {"dagster": {}})  # no steps read back: left out
+    breakdown = step_breakdown(stage)
+    assert breakdown == {
+        "ingestion_steps": 3.0,
+        "dbt_models": 10.0,
+        "published_warehouse": 0.5,
+        "dagster_run": 14.0,
+        "dagster_between_steps": 0.5,
+        "process_outside_run": 6.0,
+    }
+
+
+def test_refresh_overhead_is_the_refresh_minus_its_own_ingestion_and_dbt_busy_time():
+    refresh = {
+        "seconds": 30.0,
+        "steps": {"ingestion_steps": 5.0, "published_warehouse": 0.2},
+        "dbt_node_busy_seconds": 9.0,
+        "dbt_node_seconds_sum": 16.0,
+    }
+    row = refresh_overhead_row("small", refresh, ingest_seconds=4.0)
+    assert row["stage"] == "refresh_overhead"
+    assert row["seconds"] == 16.0
+    assert row["by_brief_definition"] == 9.0
+    assert row["vs_ingest_stage"] == 17.0
+    assert row["publish_seconds"] == 0.2
+    assert row["target_met"] is False
+    assert row["target"] == "Dagster + dbt fixed overhead < 15 s"
+    assert refresh_overhead_row("small", {**refresh, "seconds": 20.0}, None)["target_met"]
+
+
+def test_refresh_overhead_without_dbt_figures_is_said_not_measured():
+    refresh = {"seconds": 30.0, "steps": {"ingestion_steps": 5.0}, "dbt_node_busy_seconds": None}
+    row = refresh_overhead_row("small", refresh, ingest_seconds=4.0)
+    assert row["seconds"] is None
+    assert row["target_met"] is None
+    assert "not measured" in row["note"]
+
+
+def test_ratios_and_targets_compare_the_rows_of_one_scale():
+    rows = {
+        "ingest": derived_row("ingest", "medium", 6.0),
+        "limit": derived_row("limit", "medium", 10.0),
+        "limit_load": derived_row("limit_load", "medium", 2.0),
+        "refresh": {
+            **derived_row("refresh", "medium", 18.0),
+            "peak_rss_mb": 900,
+            "steps": {"ingestion_steps": 6.0},
+            "dbt_node_busy_seconds": 8.0,
+            "dbt_node_seconds_sum": 12.0,
+        },
+        "peer": derived_row("peer", "medium", 60.0),
+    }
+    add_ratios_and_targets(rows, "medium")
+    assert rows["ingest"]["ratio_to_limit"] == 3.0
+    assert rows["limit"]["ratio_to_peer"] == 0.167
+    assert rows["peer"]["ratio_to_limit"] == 6.0
+    refresh = rows["refresh"]
+    assert (refresh["ratio_to_limit"], refresh["ratio_to_peer"]) == (1.8, 0.3)
+    assert refresh["target_limit_met"] is True  # 18 s <= 2 x 10 s
+    assert refresh["target_peer_met"] is True  # 3 x 18 s <= 60 s
+    assert list(rows)[-1] == "refresh_overhead"
+    assert rows["refresh_overhead"]["seconds"] == 4.0
+
+
+def test_page_figures_read_bench_dashboards_table():
+    stdout = (
+        "page              cold p50  cold p95  warm p50  warm p95\n"
+        "pyramid              61.5      70.2      12.0      14.5\n"
+        "data_quality         50.0      55.0       9.0      10.0\n"
+        "total: 2 pages\n"
+    )
+    figures = page_figures(stdout)
+    assert [figure["page"] for figure in figures] == ["pyramid", "data_quality"]
+    assert figures[0]["cold_p50_ms"] == pytest.approx(61.5)
+    assert figures[1]["warm_p95_ms"] == pytest.approx(10.0)
+
+
+def test_format_table_aligns_columns_and_shows_missing_values_as_dashes():
+    rows = [
+        {**derived_row("ingest", "small", 3.4812), "rows_per_s": 507615.4, "mb_per_s": 32.61},
+        derived_row("refresh_overhead", "small", None),
+    ]
+    header, ingest, overhead = format_table(rows).splitlines()
+    assert header.split() == [
+        "stage",
+        "scale",
+        "seconds",
+        "ratio_to_limit",
+        "ratio_to_peer",
+        "peak_rss_mb",
+        "cpu_seconds",
+        "rows_per_s",
+        "mb_per_s",
+    ]
+    assert ingest.split() == ["ingest", "small", "3.48", "-", "-", "-", "-", "507,615", "32.6"]
+    assert overhead.startswith("refresh_overhead ")
+    assert len(header) == len(ingest) == len(overhead)
+
+
+def test_format_targets_says_met_missed_or_not_measured():
+    rows = [
+        {"stage": "generate", "scale": "small", "target": "fast", "target_met": False},
+        {"stage": "refresh", "scale": "medium", "target_peer": "faster", "target_peer_met": True},
+        {"stage": "refresh_overhead", "scale": "small", "target": "low", "target_met": None},
+    ]
+    assert format_targets(rows).splitlines() == [
+        "",
+        "Targets (issue #5):",
+        "  [small] generate: fast: MISSED",
+        "  [medium] refresh: faster: MET",
+        "  [small] refresh_overhead: low: NOT MEASURED",
+    ]
