@@ -561,7 +561,7 @@ def test_abc_pyramid_and_service_levels_match_the_rules(built_warehouse, expecte
 def test_an_earlier_as_of_changes_the_kinds_as_predicted(demo_sources, tmp_path, raw, expected):
     """A Dagster run evaluates the rules at PYRAMID_AS_OF.
 
-    It reaches dbt in the environment (Settings.dbt_env), read by macros/as_of_date.sql
+    It reaches dbt in the environment (Settings.dbt_env), read by macros/rules/as_of_date.sql
     when dbt executes; orchestration/assets/dbt.py passes only review_period in `--vars`,
     and dbt reads --vars from no environment variable: other vars cannot reach a Dagster
     run. Without PYRAMID_AS_OF reaching dbt, the marts would be at today's date.

@@ -81,7 +81,7 @@ final as (
 
     select
         relations.relation_id,
-        -- A quote is two-way contact too (RULES.md section 2).
+        -- A quote is two-way contact too (docs/business-rules.md section 2).
         activity_facts.last_two_way_activity_date is not null
         or opportunity_facts.last_opportunity_date is not null as has_two_way_contact,
         case

@@ -1,6 +1,6 @@
 -- Revenue facts per relation at as_of, reused by kinds, ABC, pyramid, scoring and
 -- service levels. Revenue counts credit notes negatively; "being a customer" counts
--- only documents of type invoice (RULES.md sections 1 and 2).
+-- only documents of type invoice (docs/business-rules.md sections 1 and 2).
 with
 
 relations as (

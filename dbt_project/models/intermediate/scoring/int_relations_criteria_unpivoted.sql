@@ -1,5 +1,5 @@
 -- The raw value of every scoring criterion per relation, one row per relation and
--- criterion (RULES.md section 5). Unpivoted so that the marts join each value to its
+-- criterion (docs/business-rules.md section 5). Unpivoted so that the marts join each value to its
 -- weight and bands generically: a new criterion is one more branch here plus rows in
 -- seeds/scoring_criteria.csv and seeds/scoring_bands.csv, and no other SQL changes.
 -- Every branch casts to the same numeric type so the union is stable across databases;

@@ -1,6 +1,6 @@
--- ABC (Pareto) analysis over relations with revenue in the window (RULES.md section 3).
--- The relation that crosses the A line is still A: the class depends on the share of all
--- relations ranked above it.
+-- ABC (Pareto) analysis over relations with revenue in the window (docs/business-rules.md
+-- section 3). The relation that crosses the A line is still A: the class depends on the
+-- share of all relations ranked above it.
 with
 
 revenue as (

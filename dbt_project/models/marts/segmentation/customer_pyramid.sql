@@ -1,4 +1,4 @@
--- The customer pyramid: one level per relation, top down (RULES.md section 4). Active
+-- The customer pyramid: one level per relation, top down (docs/business-rules.md section 4). Active
 -- customers are ranked by revenue; rank r is in the first p% when r <= ceil(p/100 * n).
 with
 

@@ -1,4 +1,4 @@
--- The service level each customer would get today (RULES.md section 7): revenue score
+-- The service level each customer would get today (docs/business-rules.md section 7): revenue score
 -- from the ABC class, potential score from the share of wallet still to win, and the
 -- level from the matrix seed. Recomputed every night; the half-yearly review freezes it.
 with

@@ -1,4 +1,4 @@
--- The service level of every customer (RULES.md sections 7 and 8): tonight's proposal
+-- The service level of every customer (docs/business-rules.md sections 7 and 8): tonight's proposal
 -- beside the level assigned at the latest review, and the capacities that come with it.
 -- Between reviews assigned_level does not move, whatever the nightly proposal says.
 with
