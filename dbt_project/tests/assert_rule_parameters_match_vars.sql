@@ -48,13 +48,13 @@ as_of_difference as (
     select 'as_of' as name
     from service_level_capacities
     where not exists (
-        select rule_parameters.name
-        from rule_parameters
-        where rule_parameters.name = 'as_of'
-            and rule_parameters.value = cast({{ as_of_date() }} as {{ dbt.type_string() }})
-    )
-    -- one row is enough: the seed has a row per level
-    and service_level_capacities.service_level = 'A'
+            select rule_parameters.name
+            from rule_parameters
+            where rule_parameters.name = 'as_of'
+                and rule_parameters.value = cast({{ as_of_date() }} as {{ dbt.type_string() }})
+        )
+        -- one row is enough: the seed has a row per level
+        and service_level_capacities.service_level = 'A'
 
 ),
 
@@ -63,7 +63,8 @@ capacity_differences as (
     select service_level_capacities.service_level as name
     from service_level_capacities
     left join rule_parameters
-        on rule_parameters.name = {{ dbt.concat(["'visits_per_year.'", 'service_level_capacities.service_level']) }}
+        on rule_parameters.name
+            = {{ dbt.concat(["'visits_per_year.'", 'service_level_capacities.service_level']) }}
     where rule_parameters.name is null
         or cast(rule_parameters.value as {{ dbt.type_int() }})
         <> service_level_capacities.visits_per_year

@@ -6,7 +6,7 @@
 -- e.g. in CI) and from its rows.
 {%- set code_criteria = [] -%}
 {%- for entry in scoring_criteria_values() -%}
-    {%- do code_criteria.append(entry.criterion) -%}
+{%- do code_criteria.append(entry.criterion) -%}
 {%- endfor %}
 
 with
@@ -27,8 +27,8 @@ computed as (
 
     select distinct criterion from criteria_values
     {% for name in code_criteria %}
-        union all
-        select '{{ name }}' as criterion
+    union all
+    select '{{ name }}' as criterion
     {% endfor %}
 
 ),

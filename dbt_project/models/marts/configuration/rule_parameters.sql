@@ -6,7 +6,7 @@
 {%- set rule_vars = rule_parameter_vars() %}
 {%- set capacity_columns = rule_parameter_capacity_columns() %}
 {%- for parameter in rule_vars + capacity_columns %}
-    {%- if "'" in parameter.description %}
+{%- if "'" in parameter.description %}
         {{ exceptions.raise_compiler_error(
             "rule parameter descriptions must not contain a single quote: "
             ~ parameter.description) }}

@@ -285,9 +285,9 @@ scheduled as (
         case
             when prioritised.visits_per_week > 0
                 then cast(
-                    floor((prioritised.priority - 1) * 1.0 / prioritised.visits_per_week)
-                    as integer
-                )
+                        floor((prioritised.priority - 1) * 1.0 / prioritised.visits_per_week)
+                        as integer
+                    )
         end as capacity_week_index
     from prioritised
 

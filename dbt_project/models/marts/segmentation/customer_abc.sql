@@ -15,9 +15,9 @@ ranked as (
     select
         relation_id,
         revenue_12m,
-        row_number() over (order by revenue_12m desc, relation_id) as revenue_rank,
+        row_number() over (order by revenue_12m desc, relation_id asc) as revenue_rank,
         sum(revenue_12m) over (
-            order by revenue_12m desc, relation_id
+            order by revenue_12m desc, relation_id asc
             rows between unbounded preceding and current row
         ) as cumulative_revenue,
         sum(revenue_12m) over () as total_revenue,

@@ -12,7 +12,7 @@ active_ranked as (
 
     select
         relation_id,
-        row_number() over (order by revenue_12m desc, relation_id) as active_rank,
+        row_number() over (order by revenue_12m desc, relation_id asc) as active_rank,
         count(*) over () as active_count
     from kinds
     where relation_kind = 'active'

@@ -80,7 +80,7 @@ leveled as (
     -- fails the not_null test instead of silently dropping the customer.
     left join service_level_matrix
         on scored.revenue_score = service_level_matrix.revenue_score
-        and scored.potential_score = service_level_matrix.potential_score
+            and scored.potential_score = service_level_matrix.potential_score
 
 ),
 

@@ -122,7 +122,7 @@ moved as (
         decided.*,
         -- Levels rank A (1) > B (2) > C (3): a lower rank number is a better level.
         case
-            when previous_level is null then 'new'
+            when decided.previous_level is null then 'new'
             when {{ service_level_rank('assigned_level') }}
                 < {{ service_level_rank('previous_level') }} then 'promoted'
             when {{ service_level_rank('assigned_level') }}

@@ -82,7 +82,7 @@ assigned as (
     from latest_reviews
     left join service_level_overrides
         on latest_reviews.relation_id = service_level_overrides.relation_id
-        and latest_reviews.review_period = service_level_overrides.review_period
+            and latest_reviews.review_period = service_level_overrides.review_period
 
 ),
 
