@@ -25,6 +25,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 from dateutil.relativedelta import relativedelta
 
 from orchestration.jobs import review_run_config
@@ -439,6 +440,7 @@ def dbt_runs(built_warehouse, tmp_path_factory):
             "build",
             "--select",
             "service_level_matrix+",
+            "rule_parameters",
             "--exclude-resource-type",
             "unit_test",
             "--vars",
@@ -561,7 +563,7 @@ def test_abc_pyramid_and_service_levels_match_the_rules(built_warehouse, expecte
 def test_an_earlier_as_of_changes_the_kinds_as_predicted(demo_sources, tmp_path, raw, expected):
     """A Dagster run evaluates the rules at PYRAMID_AS_OF.
 
-    It reaches dbt in the environment (Settings.dbt_env), read by macros/as_of_date.sql
+    It reaches dbt in the environment (Settings.dbt_env), read by macros/rules/as_of_date.sql
     when dbt executes; orchestration/assets/dbt.py passes only review_period in `--vars`,
     and dbt reads --vars from no environment variable: other vars cannot reach a Dagster
     run. Without PYRAMID_AS_OF reaching dbt, the marts would be at today's date.
@@ -618,10 +620,42 @@ def test_a_changed_matrix_seed_and_potential_vars_change_the_proposals(dbt_runs,
     for what, other in (("default", expected), ("seed only", seed_only), ("vars only", vars_only)):
         differing = [r for r, row in other.service.items() if row["proposed_level"] != proposals[r]]
         assert len(differing) >= 5, f"the proposals hardly differ from the {what} prediction"
+    # The mart of rule parameters shows the vars this build was given.
+    with duckdb.connect(str(run.warehouse), read_only=True) as con:
+        parameters = dict(con.execute("select name, value from marts.rule_parameters").fetchall())
+    assert parameters["potential_high"] == str(int(CHANGED_POTENTIAL_HIGH))
+    assert parameters["potential_medium"] == str(int(CHANGED_POTENTIAL_MEDIUM))
     # Between reviews the assigned level does not move, whatever the proposal says.
     assert {r: row["assigned_level"] for r, row in service.items()} == {
         r: row["proposed_level"] for r, row in expected.service.items()
     }
+
+
+def test_rule_parameters_show_the_vars_and_capacities(built_warehouse):
+    """marts.rule_parameters has every rule var of dbt_project.yml (review_period is no
+    rule) with its default as text, as_of as the effective date, and the capacities seed
+    per level."""
+    project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
+    rule_vars = {k: v for k, v in project["vars"].items() if k not in ("as_of", "review_period")}
+    with duckdb.connect(str(built_warehouse), read_only=True) as con:
+        rows = con.execute("select name, value, source, description from marts.rule_parameters")
+        parameters = {name: (value, source, text) for name, value, source, text in rows.fetchall()}
+    assert all(text.strip() for _, _, text in parameters.values())
+    for name, default in rule_vars.items():
+        assert parameters[name][:2] == (str(default), "var"), name
+    assert parameters["as_of"][0] == AS_OF.isoformat()
+    with (REPO_ROOT / "seeds" / "service_level_capacities.csv").open(encoding="utf-8") as handle:
+        capacities = list(csv.DictReader(handle))
+    for row in capacities:
+        level = row["service_level"]
+        assert parameters[f"visits_per_year.{level}"][:2] == (
+            row["visits_per_year"],
+            "seed:service_level_capacities",
+        )
+        assert Decimal(parameters[f"max_discount_pct.{level}"][0]) == Decimal(
+            row["max_discount_pct"]
+        )
+    assert len(parameters) == len(rule_vars) + 1 + 6 * len(capacities)
 
 
 # --- 3. the half-yearly review through Dagster ---------------------------------------------

@@ -27,6 +27,7 @@ MARTS = [
     "dq_relations_without_salesperson",
     "dq_ingest_rejects",
     "dq_ingest_runs",
+    "rule_parameters",
 ]
 
 

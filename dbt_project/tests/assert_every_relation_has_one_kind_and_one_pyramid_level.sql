@@ -10,7 +10,10 @@ relations as (
 
 kinds as (
 
-    select relation_id, count(*) as n_kinds, max(relation_kind) as relation_kind
+    select
+        relation_id,
+        count(*) as n_kinds,
+        max(relation_kind) as relation_kind
     from {{ ref('relation_kinds') }}
     group by relation_id
 
@@ -18,7 +21,10 @@ kinds as (
 
 levels as (
 
-    select relation_id, count(*) as n_levels, max(pyramid_level) as pyramid_level
+    select
+        relation_id,
+        count(*) as n_levels,
+        max(pyramid_level) as pyramid_level
     from {{ ref('customer_pyramid') }}
     group by relation_id
 

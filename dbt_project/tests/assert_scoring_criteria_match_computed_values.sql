@@ -1,17 +1,13 @@
 -- Every criterion configured in seeds/scoring_criteria.csv is computed by
 -- int_relations_criteria_unpivoted, and every computed criterion is configured: a
 -- criterion in one place only would silently drop out of the scores.
--- The computed criteria are read twice: from the model's code (its `'<name>' as criterion`
--- literals, so the check also bites on an empty warehouse, e.g. in CI) and from its rows.
+-- The computed criteria are read twice: from the list the model is generated from
+-- (macros/rules/scoring_criteria_values.sql, so the check also bites on an empty warehouse,
+-- e.g. in CI) and from its rows.
 {%- set code_criteria = [] -%}
-{%- if execute -%}
-    {%- for node in graph.nodes.values()
-        if node.resource_type == 'model' and node.name == 'int_relations_criteria_unpivoted' -%}
-        {%- for name in modules.re.findall("'([a-z0-9_]+)' as criterion", node.raw_code) -%}
-            {%- do code_criteria.append(name) -%}
-        {%- endfor -%}
-    {%- endfor -%}
-{%- endif %}
+{%- for entry in scoring_criteria_values() -%}
+{%- do code_criteria.append(entry.criterion) -%}
+{%- endfor %}
 
 with
 
@@ -31,8 +27,8 @@ computed as (
 
     select distinct criterion from criteria_values
     {% for name in code_criteria %}
-        union all
-        select '{{ name }}' as criterion
+    union all
+    select '{{ name }}' as criterion
     {% endfor %}
 
 ),
@@ -54,7 +50,7 @@ compared as (
 
 select distinct * from compared
 {%- if execute and code_criteria | length == 0 %}
--- The model's criteria could not be read from its code: fail rather than pass blindly.
+-- The criteria list is empty: fail rather than pass blindly.
 union all
-select 'int_relations_criteria_unpivoted' as criterion, 'no criteria found in the model code' as problem
+select 'scoring_criteria_values' as criterion, 'no criteria in the macro' as problem
 {%- endif %}

@@ -41,10 +41,10 @@ expected as (
     from latest_periods
     inner join service_level_reviews
         on latest_periods.relation_id = service_level_reviews.relation_id
-        and latest_periods.review_period = service_level_reviews.review_period
+            and latest_periods.review_period = service_level_reviews.review_period
     left join service_level_overrides
         on latest_periods.relation_id = service_level_overrides.relation_id
-        and latest_periods.review_period = service_level_overrides.review_period
+            and latest_periods.review_period = service_level_overrides.review_period
 
 ),
 

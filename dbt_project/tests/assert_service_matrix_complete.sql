@@ -50,7 +50,7 @@ final as (
     from expected_cells
     full outer join actual_cells
         on expected_cells.revenue_score = actual_cells.revenue_score
-        and expected_cells.potential_score = actual_cells.potential_score
+            and expected_cells.potential_score = actual_cells.potential_score
     where expected_cells.revenue_score is null
         or actual_cells.row_count is null
         or actual_cells.row_count <> 1

@@ -42,21 +42,31 @@ activity_facts as (
         relation_id,
         max(case when is_two_way then occurred_date end) as last_two_way_activity_date,
         sum(case when is_two_way
-            and occurred_date > {{ months_before_as_of(var('contact_window_months')) }}
-            then 1 else 0 end) as two_way_contacts_window,
+                and occurred_date > {{ months_before_as_of(var('contact_window_months')) }}
+                then 1
+            else 0
+        end) as two_way_contacts_window,
         sum(case when not is_two_way
-            and occurred_date > {{ months_before_as_of(var('contact_window_months')) }}
-            then 1 else 0 end) as one_way_contacts_window,
+                and occurred_date > {{ months_before_as_of(var('contact_window_months')) }}
+                then 1
+            else 0
+        end) as one_way_contacts_window,
         sum(case when activity_type = 'campaign_sent'
-            and occurred_date > {{ months_before_as_of(var('contact_window_months')) }}
-            then 1 else 0 end) as campaigns_sent_window,
+                and occurred_date > {{ months_before_as_of(var('contact_window_months')) }}
+                then 1
+            else 0
+        end) as campaigns_sent_window,
         sum(case when activity_type = 'campaign_response'
-            and occurred_date > {{ months_before_as_of(var('contact_window_months')) }}
-            then 1 else 0 end) as campaign_responses_window,
+                and occurred_date > {{ months_before_as_of(var('contact_window_months')) }}
+                then 1
+            else 0
+        end) as campaign_responses_window,
         max(case when activity_type = 'visit' then occurred_date end) as last_visit_date,
         sum(case when activity_type = 'visit'
-            and occurred_date > {{ months_before_as_of(var('contact_window_months')) }}
-            then 1 else 0 end) as visits_window
+                and occurred_date > {{ months_before_as_of(var('contact_window_months')) }}
+                then 1
+            else 0
+        end) as visits_window
     from activities
     group by relation_id
 
@@ -69,9 +79,13 @@ opportunity_facts as (
         relation_id,
         max(created_date) as last_opportunity_date,
         sum(case when closed_date is null or closed_date > {{ as_of_date() }}
-            then 1 else 0 end) as open_opportunity_count,
+                then 1
+            else 0
+        end) as open_opportunity_count,
         sum(case when closed_date is null or closed_date > {{ as_of_date() }}
-            then coalesce(opportunity_amount, 0) else 0 end) as open_opportunity_amount
+                then coalesce(opportunity_amount, 0)
+            else 0
+        end) as open_opportunity_amount
     from opportunities
     group by relation_id
 
@@ -81,7 +95,7 @@ final as (
 
     select
         relations.relation_id,
-        -- A quote is two-way contact too (RULES.md section 2).
+        -- A quote is two-way contact too (docs/business-rules.md section 2).
         activity_facts.last_two_way_activity_date is not null
         or opportunity_facts.last_opportunity_date is not null as has_two_way_contact,
         case
@@ -90,9 +104,9 @@ final as (
             when activity_facts.last_two_way_activity_date is null
                 then opportunity_facts.last_opportunity_date
             else greatest(
-                activity_facts.last_two_way_activity_date,
-                opportunity_facts.last_opportunity_date
-            )
+                    activity_facts.last_two_way_activity_date,
+                    opportunity_facts.last_opportunity_date
+                )
         end as last_two_way_contact_date,
         coalesce(activity_facts.two_way_contacts_window, 0) as two_way_contacts_window,
         coalesce(activity_facts.one_way_contacts_window, 0) as one_way_contacts_window,
@@ -101,10 +115,10 @@ final as (
         case
             when activity_facts.campaigns_sent_window > 0
                 then least(
-                    1.0 * activity_facts.campaign_responses_window
-                    / activity_facts.campaigns_sent_window,
-                    1.0
-                )
+                        1.0 * activity_facts.campaign_responses_window
+                        / activity_facts.campaigns_sent_window,
+                        1.0
+                    )
         end as response_rate_window,
         activity_facts.last_visit_date,
         coalesce(activity_facts.visits_window, 0) as visits_window,

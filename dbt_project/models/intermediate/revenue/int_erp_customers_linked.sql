@@ -1,5 +1,5 @@
 -- Links every ERP customer to a CRM relation: by the CRM id the ERP records, and where
--- that is empty or unknown, by Chamber of Commerce (KvK) number (RULES.md section 1).
+-- that is empty or unknown, by Chamber of Commerce (KvK) number (docs/business-rules.md section 1).
 with
 
 customers as (

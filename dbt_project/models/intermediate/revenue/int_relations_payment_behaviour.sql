@@ -46,9 +46,11 @@ invoice_status as (
         case
             when invoices.due_date is not null and paid_per_invoice.last_paid_date is not null
                 then greatest(
-                    {{ dbt.datediff('invoices.due_date', 'paid_per_invoice.last_paid_date', 'day') }},
-                    0
-                )
+                        {{ dbt.datediff(
+                            'invoices.due_date', 'paid_per_invoice.last_paid_date', 'day'
+                        ) }},
+                        0
+                    )
         end as days_paid_late
     from invoices
     left join paid_per_invoice
@@ -61,11 +63,16 @@ per_relation as (
     select
         relation_id,
         avg(case when invoice_date > {{ months_before_as_of(var('revenue_window_months')) }}
-            then days_paid_late end) as average_days_paid_late,
+                then days_paid_late
+        end) as average_days_paid_late,
         sum(case when due_date < {{ as_of_date() }} and invoice_amount > paid_amount
-            then invoice_amount - paid_amount else 0 end) as overdue_open_amount,
+                then invoice_amount - paid_amount
+            else 0
+        end) as overdue_open_amount,
         sum(case when due_date < {{ as_of_date() }} and invoice_amount > paid_amount
-            then 1 else 0 end) as overdue_invoice_count
+                then 1
+            else 0
+        end) as overdue_invoice_count
     from invoice_status
     group by relation_id
 

@@ -1,6 +1,6 @@
 -- Revenue facts per relation at as_of, reused by kinds, ABC, pyramid, scoring and
 -- service levels. Revenue counts credit notes negatively; "being a customer" counts
--- only documents of type invoice (RULES.md sections 1 and 2).
+-- only documents of type invoice (docs/business-rules.md sections 1 and 2).
 with
 
 relations as (
@@ -21,14 +21,22 @@ windowed as (
     select
         relation_id,
         sum(case when invoice_date > {{ months_before_as_of(var('revenue_window_months')) }}
-            then invoice_amount else 0 end) as revenue_12m,
+                then invoice_amount
+            else 0
+        end) as revenue_12m,
         sum(case when invoice_date > {{ months_before_as_of(2 * var('revenue_window_months')) }}
-            and invoice_date <= {{ months_before_as_of(var('revenue_window_months')) }}
-            then invoice_amount else 0 end) as revenue_prior_12m,
+                and invoice_date <= {{ months_before_as_of(var('revenue_window_months')) }}
+                then invoice_amount
+            else 0
+        end) as revenue_prior_12m,
         sum(case when invoice_date > {{ months_before_as_of(var('revenue_window_months')) }}
-            then invoice_amount - cost_amount else 0 end) as margin_12m,
+                then invoice_amount - cost_amount
+            else 0
+        end) as margin_12m,
         sum(case when invoice_date > {{ months_before_as_of(var('revenue_window_months')) }}
-            and not is_credit_note then 1 else 0 end) as invoice_count_12m,
+                and not is_credit_note then 1
+            else 0
+        end) as invoice_count_12m,
         min(case when not is_credit_note then invoice_date end) as first_invoice_date,
         max(case when not is_credit_note then invoice_date end) as last_invoice_date
     from invoices

@@ -21,7 +21,9 @@ invoice_totals as (
         customer_id,
         count(*) as invoice_count,
         sum(case when invoice_date > {{ months_before_as_of(var('revenue_window_months')) }}
-            then invoice_amount else 0 end) as revenue_12m,
+                then invoice_amount
+            else 0
+        end) as revenue_12m,
         max(invoice_date) as last_invoice_date
     from invoices
     group by customer_id

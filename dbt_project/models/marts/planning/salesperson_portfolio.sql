@@ -1,6 +1,7 @@
--- Each salesperson's portfolio (RULES.md section 9): relations per kind and pyramid level,
--- revenue, service-level mix, and how full the visit plan is. Every salesperson appears,
--- also one without relations (all zeros), so an empty portfolio is visible, not missing.
+-- Each salesperson's portfolio (docs/business-rules.md section 9): relations per kind and
+-- pyramid level, revenue, service-level mix, and how full the visit plan is. Every
+-- salesperson appears, also one without relations (all zeros), so an empty portfolio is
+-- visible, not missing.
 {%- set horizon_weeks = planning_horizon_weeks() %}
 
 with

@@ -1,6 +1,6 @@
--- The visit plan per salesperson for the coming weeks (RULES.md section 9): customers due
--- or overdue by the visit norm of their service level, customers to win back, and
--- prospects to follow up, ranked by urgency and poured into each salesperson's weekly
+-- The visit plan per salesperson for the coming weeks (docs/business-rules.md section 9):
+-- customers due or overdue by the visit norm of their service level, customers to win back,
+-- and prospects to follow up, ranked by urgency and poured into each salesperson's weekly
 -- capacity. What does not fit stays in the plan, marked over capacity, so management sees
 -- the shortfall instead of losing it.
 {%- set horizon_weeks = planning_horizon_weeks() %}
@@ -285,9 +285,9 @@ scheduled as (
         case
             when prioritised.visits_per_week > 0
                 then cast(
-                    floor((prioritised.priority - 1) * 1.0 / prioritised.visits_per_week)
-                    as integer
-                )
+                        floor((prioritised.priority - 1) * 1.0 / prioritised.visits_per_week)
+                        as integer
+                    )
         end as capacity_week_index
     from prioritised
 

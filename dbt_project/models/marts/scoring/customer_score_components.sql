@@ -1,7 +1,7 @@
--- Why each customer has its score (RULES.md section 5): per criterion the raw value, the
--- band it falls in, the score, the weight and the contribution weight x score.
--- Only customers (active and inactive) are rated: the criteria are about buying and
--- paying, which prospects and suspects have not done.
+-- Why each customer has its score (docs/business-rules.md section 5): per criterion the raw
+-- value, the band it falls in, the score, the weight and the contribution weight x score.
+-- Only customers (active and inactive) are rated: the criteria are about buying and paying,
+-- which prospects and suspects have not done.
 with
 
 relation_kinds as (

@@ -1,7 +1,7 @@
--- The customer rating and the customer matrix (RULES.md sections 5 and 6): per customer
--- the total score sum(weight x score) with the cut-off, and the relationship and buying
--- axes that place it in one of four groups. The components behind every number are in
--- customer_score_components.
+-- The customer rating and the customer matrix (docs/business-rules.md sections 5 and 6):
+-- per customer the total score sum(weight x score) with the cut-off, and the relationship
+-- and buying axes that place it in one of four groups. The components behind every number
+-- are in customer_score_components.
 with
 
 relation_kinds as (

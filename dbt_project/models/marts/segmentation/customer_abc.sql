@@ -1,6 +1,6 @@
--- ABC (Pareto) analysis over relations with revenue in the window (RULES.md section 3).
--- The relation that crosses the A line is still A: the class depends on the share of all
--- relations ranked above it.
+-- ABC (Pareto) analysis over relations with revenue in the window (docs/business-rules.md
+-- section 3). The relation that crosses the A line is still A: the class depends on the
+-- share of all relations ranked above it.
 with
 
 revenue as (
@@ -15,9 +15,9 @@ ranked as (
     select
         relation_id,
         revenue_12m,
-        row_number() over (order by revenue_12m desc, relation_id) as revenue_rank,
+        row_number() over (order by revenue_12m desc, relation_id asc) as revenue_rank,
         sum(revenue_12m) over (
-            order by revenue_12m desc, relation_id
+            order by revenue_12m desc, relation_id asc
             rows between unbounded preceding and current row
         ) as cumulative_revenue,
         sum(revenue_12m) over () as total_revenue,

@@ -1,4 +1,4 @@
--- The customer pyramid: one level per relation, top down (RULES.md section 4). Active
+-- The customer pyramid: one level per relation, top down (docs/business-rules.md section 4). Active
 -- customers are ranked by revenue; rank r is in the first p% when r <= ceil(p/100 * n).
 with
 
@@ -12,7 +12,7 @@ active_ranked as (
 
     select
         relation_id,
-        row_number() over (order by revenue_12m desc, relation_id) as active_rank,
+        row_number() over (order by revenue_12m desc, relation_id asc) as active_rank,
         count(*) over () as active_count
     from kinds
     where relation_kind = 'active'

@@ -1,5 +1,5 @@
 -- The first level of segmentation: every relation is exactly one of active, inactive,
--- prospect or suspect at as_of (RULES.md section 2).
+-- prospect or suspect at as_of (docs/business-rules.md section 2).
 with
 
 relations as (

@@ -1,6 +1,7 @@
--- The service level each customer would get today (RULES.md section 7): revenue score
--- from the ABC class, potential score from the share of wallet still to win, and the
--- level from the matrix seed. Recomputed every night; the half-yearly review freezes it.
+-- The service level each customer would get today (docs/business-rules.md section 7):
+-- revenue score from the ABC class, potential score from the share of wallet still to win
+-- (int_relations_growth_potential), and the level from the matrix seed. Recomputed every
+-- night; the half-yearly review freezes it.
 with
 
 relation_kinds as (
@@ -11,9 +12,9 @@ relation_kinds as (
 
 ),
 
-relations as (
+growth_potential as (
 
-    select * from {{ ref('stg_crm__relations') }}
+    select * from {{ ref('int_relations_growth_potential') }}
 
 ),
 
@@ -40,18 +41,11 @@ growth as (
         relation_kinds.sector,
         relation_kinds.revenue_12m,
         customer_abc.abc_class,
-        relations.estimated_annual_spend,
-        -- Revenue above the estimated spend means nothing is left to win, not a
-        -- negative potential; an unknown spend leaves the potential unknown.
-        case
-            when relations.estimated_annual_spend is null then null
-            when relations.estimated_annual_spend > relation_kinds.revenue_12m
-                then relations.estimated_annual_spend - relation_kinds.revenue_12m
-            else 0
-        end as growth_potential
+        growth_potential.estimated_annual_spend,
+        growth_potential.growth_potential
     from relation_kinds
-    inner join relations
-        on relation_kinds.relation_id = relations.relation_id
+    inner join growth_potential
+        on relation_kinds.relation_id = growth_potential.relation_id
     left join customer_abc
         on relation_kinds.relation_id = customer_abc.relation_id
 
@@ -86,7 +80,7 @@ leveled as (
     -- fails the not_null test instead of silently dropping the customer.
     left join service_level_matrix
         on scored.revenue_score = service_level_matrix.revenue_score
-        and scored.potential_score = service_level_matrix.potential_score
+            and scored.potential_score = service_level_matrix.potential_score
 
 ),
 

@@ -1,11 +1,11 @@
-{#- Frozen history of the half-yearly reviews (RULES.md section 8). Only a review run
+{#- Frozen history of the half-yearly reviews (docs/business-rules.md section 8). Only a review run
     (var review_period = YYYY-H1/H2) writes rows, and only for that period: delete+insert
     on (relation_id, review_period) replaces the period's rows, and the pre-hook first
     clears the whole period, so a relation that dropped out since an earlier run of the
     same review leaves no stale row: a repeated review is idempotent. full_refresh=false
     keeps `dbt build --full-refresh` from wiping the history. On Spark (Parquet, no
     delete) the same is an insert_overwrite of the review_period partition: see
-    macros/service_review_history_config.sql. -#}
+    macros/review_history/service_review_history_config.sql. -#}
 {{
     config(
         materialized='incremental',
@@ -122,7 +122,7 @@ moved as (
         decided.*,
         -- Levels rank A (1) > B (2) > C (3): a lower rank number is a better level.
         case
-            when previous_level is null then 'new'
+            when decided.previous_level is null then 'new'
             when {{ service_level_rank('assigned_level') }}
                 < {{ service_level_rank('previous_level') }} then 'promoted'
             when {{ service_level_rank('assigned_level') }}

@@ -1,4 +1,4 @@
--- The service level of every customer (RULES.md sections 7 and 8): tonight's proposal
+-- The service level of every customer (docs/business-rules.md sections 7 and 8): tonight's proposal
 -- beside the level assigned at the latest review, and the capacities that come with it.
 -- Between reviews assigned_level does not move, whatever the nightly proposal says.
 with
@@ -82,7 +82,7 @@ assigned as (
     from latest_reviews
     left join service_level_overrides
         on latest_reviews.relation_id = service_level_overrides.relation_id
-        and latest_reviews.review_period = service_level_overrides.review_period
+            and latest_reviews.review_period = service_level_overrides.review_period
 
 ),
 

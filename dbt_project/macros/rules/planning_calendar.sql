@@ -1,4 +1,4 @@
-{#- The visit-plan calendar (RULES.md section 9), shared by visit_plan and
+{#- The visit-plan calendar (docs/business-rules.md section 9), shared by visit_plan and
     salesperson_portfolio so both count the same weeks.
 
     The plan starts on the Monday of the week after as_of: a plan made on any day of a

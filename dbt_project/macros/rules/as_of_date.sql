@@ -18,3 +18,17 @@
         cast('{{ value }}' as date)
     {%- endif -%}
 {%- endmacro %}
+
+{#- Where as_of_date() took the date from: var, env (PYRAMID_AS_OF) or run_started_at.
+    Same order and the same parse-time placeholder as as_of_date(). -#}
+{% macro as_of_source() -%}
+    {%- if not execute -%}
+        var
+    {%- elif var('as_of', '') -%}
+        var
+    {%- elif env_var('PYRAMID_AS_OF', '') -%}
+        env:PYRAMID_AS_OF
+    {%- else -%}
+        run_started_at
+    {%- endif -%}
+{%- endmacro %}

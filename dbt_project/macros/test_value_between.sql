@@ -1,8 +1,0 @@
-{#- Generic test: every non-null value lies in [min_value, max_value]. -#}
-{% test value_between(model, column_name, min_value, max_value) %}
-
-select {{ column_name }}
-from {{ model }}
-where {{ column_name }} < {{ min_value }} or {{ column_name }} > {{ max_value }}
-
-{% endtest %}
