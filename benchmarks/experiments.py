@@ -18,7 +18,7 @@ spreads evenly, on the sources of `python -m benchmarks.run`:
   dbt_build_no_tests        the same without data tests (--exclude-resource-type test)
   dbt_parse_partial         `dbt parse` with unchanged vars (partial parsing)
   dbt_parse_new_as_of       `dbt parse` after PYRAMID_AS_OF changed, as every night without
-                            a pinned PYRAMID_AS_OF (macros/as_of_date.sql reads it only
+                            a pinned PYRAMID_AS_OF (macros/rules/as_of_date.sql reads it only
                             at execution, so nothing is re-parsed)
   dbt_parse_new_as_of_var   the same with as_of passed in --vars, as the nightly run did
                             before 2026-12-04 (dbt re-parses the whole project)
