@@ -33,7 +33,7 @@ import streamlit as st
 
 from app import users
 from orchestration.settings import DBT_PROJECT_DIR, load_settings
-from orchestration.status import read_status
+from orchestration.warehouse.status import read_status
 
 LIST_LIMIT = 1000
 CSV_LIMIT = 100_000

@@ -22,7 +22,7 @@ def dbt_command(subcommand: str, target_path: Path, log_path: Path) -> list[str]
     """dbt `subcommand` with the nightly refresh's arguments (`dbt_build_args`): the same
     vars (so partial parsing carries over), and for `build` the same selection and logs.
     as_of comes from PYRAMID_AS_OF in the environment, as in the nightly run."""
-    from orchestration.assets.dbt import dbt_build_args, dbt_vars_args
+    from orchestration.defs.dbt import dbt_build_args, dbt_vars_args
 
     args = dbt_build_args()[1:] if subcommand == "build" else dbt_vars_args()
     return [

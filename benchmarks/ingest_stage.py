@@ -22,7 +22,7 @@ import duckdb
 from orchestration.contract import SOURCE_TABLES
 from orchestration.ingest import find_source_file, load_table
 from orchestration.settings import load_settings
-from orchestration.warehouse import connect_build
+from orchestration.warehouse.publication import connect_build
 
 
 class _TimedConnection:

@@ -5,18 +5,14 @@ from pathlib import Path
 
 import dagster as dg
 
-from orchestration.assets.dbt import dbt_models
-from orchestration.assets.ingestion import ingestion_assets
-from orchestration.assets.publish import published_warehouse
-from orchestration.dbt_resource import PipelineDbtCliResource
-from orchestration.jobs import (
-    half_yearly_review_schedule,
-    nightly_refresh,
-    nightly_schedule,
-    segment_review,
-)
-from orchestration.project import dbt_project
-from orchestration.resources import WarehouseResource
+from orchestration.defs.dbt import dbt_models
+from orchestration.defs.dbt_resource import PipelineDbtCliResource
+from orchestration.defs.ingestion import ingestion_assets
+from orchestration.defs.jobs import nightly_refresh, segment_review
+from orchestration.defs.project import dbt_project
+from orchestration.defs.publish import published_warehouse
+from orchestration.defs.resources import WarehouseResource
+from orchestration.defs.schedules import half_yearly_review_schedule, nightly_schedule
 
 defs = dg.Definitions(
     assets=[*ingestion_assets, dbt_models, published_warehouse],

@@ -629,7 +629,7 @@ def test_loading_a_child_before_its_parent_raises(con, tmp_path):
 
 
 def test_ingestion_assets_depend_on_their_parents():
-    from orchestration.assets.ingestion import ingestion_assets
+    from orchestration.defs.ingestion import ingestion_assets
 
     deps = {}
     for asset in ingestion_assets:

@@ -6,9 +6,9 @@ import os
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
-from orchestration.project import dbt_project
-from orchestration.resources import WarehouseResource
-from orchestration.review import check_not_older_than, parse_period
+from orchestration.defs.project import dbt_project
+from orchestration.defs.resources import WarehouseResource
+from orchestration.warehouse.review import check_not_older_than, parse_period
 
 
 class DbtBuildConfig(dg.Config):
