@@ -19,8 +19,8 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.contract import SOURCE_TABLES
 from orchestration.ingest import find_source_file, load_table
+from orchestration.ingest.contract import SOURCE_TABLES
 from orchestration.settings import load_settings
 from orchestration.warehouse.publication import connect_build
 

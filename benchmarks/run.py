@@ -95,8 +95,9 @@ def copy_db(source: Path, target: Path) -> None:
 
 def generator_fingerprint(scale: int, seed: int, as_of: str) -> dict:
     digest = hashlib.sha256()
-    for module in ("demo_data.py", "contract.py"):
-        digest.update((REPO_ROOT / "orchestration" / module).read_bytes())
+    generator = sorted((REPO_ROOT / "orchestration" / "demo").glob("*.py"))
+    for module in [*generator, REPO_ROOT / "orchestration" / "ingest" / "contract.py"]:
+        digest.update(module.read_bytes())
     return {"scale": scale, "seed": seed, "end_date": as_of, "code_sha256": digest.hexdigest()}
 
 
@@ -201,7 +202,7 @@ class ScaleBench:
         return [
             PYTHON,
             "-m",
-            "orchestration.demo_data",
+            "orchestration.demo",
             "--out",
             str(out),
             "--scale",
@@ -835,7 +836,7 @@ def configure_bytecode(mode: str) -> dict:
             [
                 PYTHON,
                 "-c",
-                "import orchestration.definitions, orchestration.cli, orchestration.demo_data, "
+                "import orchestration.definitions, orchestration.cli, orchestration.demo, "
                 "benchmarks.peer_pandas, benchmarks.limit, benchmarks.ingest_stage, "
                 "dbt.cli.main, dbt.adapters.duckdb, dagster_dbt",
             ],

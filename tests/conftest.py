@@ -28,7 +28,7 @@ def ensure_dbt_manifest() -> None:
 
 @pytest.fixture(scope="session")
 def demo_sources(tmp_path_factory) -> Path:
-    from orchestration.demo_data import generate
+    from orchestration.demo import generate
 
     out = tmp_path_factory.mktemp("demo_sources")
     generate(out, scale=DEMO_SCALE, seed=DEMO_SEED, end_date=AS_OF)
