@@ -20,9 +20,7 @@ from orchestration.demo.reference import (
 from orchestration.demo.relations import _Counters, _phones, _Relations
 from orchestration.demo.words import _DAY_S
 from orchestration.demo.world import _YEAR_DAYS, _World
-from orchestration.ingest.contract import (
-    ACTIVITY_TYPES,
-)
+from orchestration.ingest.contract import ACTIVITY_TYPES
 
 
 def _contacts(

@@ -13,9 +13,7 @@ from orchestration.demo.relations import MAX_SCALE, _Counters, _relation_columns
 from orchestration.demo.words import _STYLES
 from orchestration.demo.world import _build_world, _World
 from orchestration.demo.writers import _CsvWriter, _FileSink, _ParquetWriter
-from orchestration.ingest.contract import (
-    SOURCE_TABLES,
-)
+from orchestration.ingest.contract import SOURCE_TABLES
 
 DEFAULT_SCALE = 5000
 DEFAULT_SEED = 42
@@ -49,11 +47,6 @@ def _chunk(world: _World, index: int, counters: _Counters) -> dict[str, dict[str
         "erp_invoice_lines": lines,
         "erp_payments": payments,
     }
-
-
-# --------------------------------------------------------------------------------------
-# Entry points
-# --------------------------------------------------------------------------------------
 
 
 def generate(

@@ -24,11 +24,7 @@ from orchestration.demo.reference import (
     REGIONS,
     SECTORS,
 )
-from orchestration.ingest.contract import (
-    ACTIVITY_TYPES,
-    INVOICE_TYPES,
-    OPPORTUNITY_STATUSES,
-)
+from orchestration.ingest.contract import ACTIVITY_TYPES, INVOICE_TYPES, OPPORTUNITY_STATUSES
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 # Company names per (country, sector): about 9,000 in all, a few hundred per group.

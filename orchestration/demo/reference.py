@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from orchestration.ingest.contract import (
-    ACTIVITY_TYPES,
-    ONE_WAY_ACTIVITY_TYPES,
-)
+from orchestration.ingest.contract import ACTIVITY_TYPES, ONE_WAY_ACTIVITY_TYPES
 
 # Relation kinds as generated; the warehouse derives its own kinds from the data.
 _ACTIVE, _QUIET, _PROSPECT, _SUSPECT = 0, 1, 2, 3

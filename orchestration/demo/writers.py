@@ -13,10 +13,7 @@ import pyarrow as pa
 
 from orchestration.demo.columns import _Column
 from orchestration.demo.words import _csv_quote, _CsvStyle
-from orchestration.ingest.contract import (
-    RAW_SQL_TYPE,
-    SourceTable,
-)
+from orchestration.ingest.contract import RAW_SQL_TYPE, SourceTable
 
 # Rows per CSV formatting block: the row matrix of a block stays in the CPU cache.
 _CSV_BLOCK_ROWS = 8192

@@ -7,9 +7,7 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
-from orchestration.ingest.contract import (
-    SourceTable,
-)
+from orchestration.ingest.contract import SourceTable
 from orchestration.ingest.errors import MissingColumnError, SourceFileError
 
 

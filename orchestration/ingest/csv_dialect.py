@@ -9,9 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from orchestration.ingest.columns import _ColumnLayout, _layout, _normalise_name
-from orchestration.ingest.contract import (
-    SourceTable,
-)
+from orchestration.ingest.contract import SourceTable
 from orchestration.ingest.encoding import _WINDOWS_1252_TABLE, UTF_8, WINDOWS_1252
 from orchestration.ingest.errors import SourceFileError
 

@@ -8,9 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from orchestration.ingest.contract import (
-    SourceTable,
-)
+from orchestration.ingest.contract import SourceTable
 from orchestration.ingest.errors import SourceFileError
 
 FILE_FORMATS = ("csv", "parquet")

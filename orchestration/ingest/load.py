@@ -10,9 +10,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.ingest.columns import _ColumnLayout
-from orchestration.ingest.contract import (
-    SourceTable,
-)
+from orchestration.ingest.contract import SourceTable
 from orchestration.ingest.csv_dialect import CsvDialect, _detect_csv_dialect
 from orchestration.ingest.encoding import WINDOWS_1252
 from orchestration.ingest.errors import ReconciliationError, SourceFileError

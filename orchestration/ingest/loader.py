@@ -10,9 +10,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.ingest.columns import _ColumnLayout, _layout
-from orchestration.ingest.contract import (
-    SourceTable,
-)
+from orchestration.ingest.contract import SourceTable
 from orchestration.ingest.csv_dialect import COMMA_DIALECT, CsvDialect
 from orchestration.ingest.encoding import UTF_8, WINDOWS_1252, _transcode_windows_1252
 from orchestration.ingest.errors import ReconciliationError, SourceFileError

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import duckdb
 
-from orchestration.ingest.contract import (
-    RAW_SQL_TYPE,
-    SourceTable,
-)
+from orchestration.ingest.contract import RAW_SQL_TYPE, SourceTable
 from orchestration.sql import sql_ident
 
 RAW_SCHEMA = "raw"
