@@ -53,7 +53,7 @@ demo-data: venv $(DEMO_STAMP) ## Generate the demo CRM/ERP exports into data/dem
 	@if [ -f "$(PYRAMID_SOURCE_DIR)/erp/invoice_lines.csv" ]; then \
 		echo "demo sources present in $(PYRAMID_SOURCE_DIR)"; \
 	else \
-		$(PY) -m orchestration.demo_data --out "$(PYRAMID_SOURCE_DIR)" --scale $(DEMO_SCALE) --seed $(DEMO_SEED) \
+		$(PY) -m orchestration.demo --out "$(PYRAMID_SOURCE_DIR)" --scale $(DEMO_SCALE) --seed $(DEMO_SEED) \
 			$(if $(PYRAMID_AS_OF),--end-date $(PYRAMID_AS_OF)); \
 	fi
 

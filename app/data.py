@@ -33,7 +33,7 @@ import streamlit as st
 
 from app import users
 from orchestration.settings import DBT_PROJECT_DIR, load_settings
-from orchestration.status import read_status
+from orchestration.warehouse.status import read_status
 
 LIST_LIMIT = 1000
 CSV_LIMIT = 100_000
@@ -418,7 +418,7 @@ def freshness() -> dict:
 
 
 def refresh_status() -> dict:
-    """Last successful and last failed refresh (orchestration/status.py), times local.
+    """Last successful and last failed refresh (orchestration/warehouse/status.py), times local.
 
     Read from a file beside the warehouse, not from it: a failed refresh never publishes.
     """

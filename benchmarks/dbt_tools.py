@@ -13,16 +13,16 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
-from orchestration.settings import DBT_PROJECT_DIR, REPO_ROOT
+from orchestration.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR
 
-DBT = str(REPO_ROOT / ".venv" / "bin" / "dbt")
+DBT = str(DBT_EXECUTABLE)
 
 
 def dbt_command(subcommand: str, target_path: Path, log_path: Path) -> list[str]:
     """dbt `subcommand` with the nightly refresh's arguments (`dbt_build_args`): the same
     vars (so partial parsing carries over), and for `build` the same selection and logs.
     as_of comes from PYRAMID_AS_OF in the environment, as in the nightly run."""
-    from orchestration.assets.dbt import dbt_build_args, dbt_vars_args
+    from orchestration.defs.dbt import dbt_build_args, dbt_vars_args
 
     args = dbt_build_args()[1:] if subcommand == "build" else dbt_vars_args()
     return [

@@ -7,7 +7,7 @@ spreads evenly, on the sources of `python -m benchmarks.run`:
 
   refresh_baseline          python -m orchestration.cli refresh (as the benchmark does)
   refresh_dagster_sqlite    the same with Dagster's own SqliteEventLogStorage instead of
-                            orchestration.dagster_storage.PooledSqliteEventLogStorage
+                            orchestration.defs.event_log.PooledSqliteEventLogStorage
   refresh_no_asset_checks   the same job, dbt tests not mapped to Dagster asset checks
   refresh_ephemeral         the same job with an in-memory Dagster instance
   refresh_no_checks_ephemeral  both

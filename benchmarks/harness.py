@@ -63,7 +63,7 @@ def configure_bytecode(mode: str) -> dict:
             [
                 PYTHON,
                 "-c",
-                "import orchestration.definitions, orchestration.cli, orchestration.demo_data, "
+                "import orchestration.definitions, orchestration.cli, orchestration.demo, "
                 "benchmarks.stages.peer_pandas, benchmarks.stages.limit_duckdb, "
                 "benchmarks.stages.ingest_tables, "
                 "dbt.cli.main, dbt.adapters.duckdb, dagster_dbt",

@@ -29,13 +29,13 @@ from dagster_dbt import (
     dbt_assets,
 )
 
-from orchestration.assets.dbt import DbtBuildConfig, dbt_build_args
-from orchestration.assets.ingestion import ingestion_assets
-from orchestration.assets.publish import published_warehouse
 from orchestration.cli import ensure_dagster_home
 from orchestration.definitions import defs as pipeline_defs
-from orchestration.project import dbt_project
-from orchestration.resources import WarehouseResource
+from orchestration.defs.dbt import DbtBuildConfig, dbt_build_args
+from orchestration.defs.ingestion import ingestion_assets
+from orchestration.defs.project import dbt_project
+from orchestration.defs.publish import published_warehouse
+from orchestration.defs.resources import WarehouseResource
 
 
 def build_job(asset_checks: bool) -> dg.JobDefinition:

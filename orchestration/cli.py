@@ -14,28 +14,32 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from orchestration.jobs import review_run_config
-from orchestration.review import parse_period, period_for_date
+from orchestration.defs.jobs import review_run_config
 from orchestration.settings import DATA_DIR, load_settings
+from orchestration.warehouse.review import parse_period, period_for_date
 
 # The dagster.yaml written into a new DAGSTER_HOME: no telemetry, and Dagster's SQLite
-# event log with its connections kept open (orchestration/dagster_storage.py).
+# event log with its connections kept open (orchestration/defs/event_log.py).
 DAGSTER_CONFIG = """\
 telemetry:
   enabled: false
 event_log_storage:
-  module: orchestration.dagster_storage
+  module: orchestration.defs.event_log
   class: PooledSqliteEventLogStorage
 """
-# What earlier versions wrote; such a file is replaced, any other is the user's own.
-_OLD_DAGSTER_CONFIG = "telemetry:\n  enabled: false\n"
+# What earlier versions wrote (the storage class lived in orchestration/dagster_storage.py);
+# such a file is replaced, any other is the user's own.
+_OLD_DAGSTER_CONFIGS = (
+    "telemetry:\n  enabled: false\n",
+    DAGSTER_CONFIG.replace("orchestration.defs.event_log", "orchestration.dagster_storage"),
+)
 
 
 def ensure_dagster_home() -> Path:
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(DATA_DIR / "dagster_home")))
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists() or config.read_text() == _OLD_DAGSTER_CONFIG:
+    if not config.exists() or config.read_text() in _OLD_DAGSTER_CONFIGS:
         config.write_text(DAGSTER_CONFIG)
     return home
 

@@ -3,7 +3,7 @@
 Also `make forget CONTACT=<id>`. Removes the contact's name, e-mail, phone, job title
 and marketing consent from the working and the published warehouse (every layer and
 the history), publishes the result atomically, records the erasure in `audit.erasures`
-and keeps it applied at every following refresh (see orchestration/erasure.py).
+and keeps it applied at every following refresh (see orchestration/privacy/erasure.py).
 Refuses to run while a refresh is running (exit code 3); try again afterwards.
 
 Erase the person in the CRM as well: as long as the export carries them, each refresh
@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from orchestration.erasure import NothingToErase, WarehouseBusy, forget
+from orchestration.privacy.erasure import NothingToErase, WarehouseBusy, forget
 from orchestration.settings import load_settings
 
 

@@ -9,12 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO_ROOT / "data"
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+DBT_EXECUTABLE = Path(sys.executable).parent / "dbt"
+"""The dbt of this Python environment (whatever its folder), also when it is not on PATH
+(make, cron, a second environment for another Python version)."""
 
 DEFAULT_MEMORY_LIMIT = "4GB"
 """DuckDB's memory limit in the pipeline's connections and dbt's. DuckDB's own default is

@@ -28,7 +28,7 @@ def ensure_dbt_manifest() -> None:
 
 @pytest.fixture(scope="session")
 def demo_sources(tmp_path_factory) -> Path:
-    from orchestration.demo_data import generate
+    from orchestration.demo import generate
 
     out = tmp_path_factory.mktemp("demo_sources")
     generate(out, scale=DEMO_SCALE, seed=DEMO_SEED, end_date=AS_OF)
@@ -72,7 +72,7 @@ def run_job(env: dict[str, str], job_name: str = "nightly_refresh", run_config=N
 @pytest.fixture(scope="session")
 def built_warehouse(demo_sources, tmp_path_factory) -> Path:
     """The published warehouse after one nightly refresh and a first review (2026-H2)."""
-    from orchestration.jobs import review_run_config
+    from orchestration.defs.jobs import review_run_config
 
     workdir = tmp_path_factory.mktemp("pipeline")
     env = pipeline_env(demo_sources, workdir)

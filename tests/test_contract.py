@@ -6,7 +6,7 @@ import re
 
 import yaml
 
-from orchestration.contract import SOURCE_TABLES
+from orchestration.ingest.contract import SOURCE_TABLES
 from orchestration.settings import DBT_PROJECT_DIR, REPO_ROOT
 
 

@@ -18,14 +18,14 @@ import pytest
 import yaml
 
 from orchestration import ingest
-from orchestration.contract import (
+from orchestration.ingest import load_table
+from orchestration.ingest.contract import (
     CUSTOMERS,
     INVOICES,
     RELATIONS,
     SOURCE_TABLES_BY_NAME,
     SourceTable,
 )
-from orchestration.ingest import load_table
 
 CORPUS = Path(__file__).parent / "damaged_exports"
 CASES = yaml.safe_load((CORPUS / "cases.yml").read_text(encoding="utf-8"))["cases"]

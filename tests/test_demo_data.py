@@ -16,8 +16,13 @@ import duckdb
 import numpy as np
 import pytest
 
-from orchestration import demo_data
-from orchestration.contract import (
+from orchestration.demo import __main__ as demo_cli
+from orchestration.demo import generate
+from orchestration.demo.columns import _Ids
+from orchestration.demo.generate import _chunk
+from orchestration.demo.relations import _Counters
+from orchestration.demo.world import _build_world
+from orchestration.ingest.contract import (
     ACTIVITY_TYPES,
     ONE_WAY_ACTIVITY_TYPES,
     OPPORTUNITY_STATUSES,
@@ -26,7 +31,6 @@ from orchestration.contract import (
     SOURCE_TABLES_BY_NAME,
     SourceTable,
 )
-from orchestration.demo_data import generate
 
 END = dt.date(2026, 11, 23)
 SEED = 11
@@ -261,11 +265,11 @@ def test_even_a_small_company_has_an_unlinked_erp_customer(small):
 def test_shared_ids_keep_one_width_in_every_table_at_large_scale():
     """With 1,250 salespeople every table writes S0001, never S001 in one and S0001 in
     another (ids are rendered per table and chunk)."""
-    world = demo_data._build_world(250_000, SEED, END)
+    world = _build_world(250_000, SEED, END)
     # A chunk whose salespeople happen to be S001-S999 must still write four digits.
-    low_ids = demo_data._Ids("S", np.array([7, 999]), world.digits["S"])
+    low_ids = _Ids("S", np.array([7, 999]), world.digits["S"])
     assert low_ids.to_arrow(None).to_pylist() == ["S0007", "S0999"]
-    tables = demo_data._chunk(world, 3, demo_data._Counters())
+    tables = _chunk(world, 3, _Counters())
     columns = [
         world.salespeople["salesperson_id"],
         tables["crm_relations"]["account_manager_id"],
@@ -280,10 +284,10 @@ def test_shared_ids_keep_one_width_in_every_table_at_large_scale():
 
 def test_command_line_writes_the_company_and_reports_speed(tmp_path, monkeypatch, capsys):
     # The allocator tuning is process-wide: keep it out of the test process.
-    monkeypatch.setattr(demo_data, "_keep_freed_memory", lambda: None)
+    monkeypatch.setattr(demo_cli, "_keep_freed_memory", lambda: None)
     arguments = ["--scale", "250", "--seed", "2", "--end-date", "2026-11-23"]
     arguments += ["--dialect", "semicolon"]
-    exit_code = demo_data.main(["--out", str(tmp_path), *arguments])
+    exit_code = demo_cli.main(["--out", str(tmp_path), *arguments])
     assert exit_code == 0
     printed = capsys.readouterr().out
     assert "erp_invoice_lines" in printed and "per second" in printed

@@ -15,7 +15,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration import erasure, forget
+from orchestration import forget
+from orchestration.privacy import erasure
 from orchestration.settings import load_settings
 from tests.conftest import pipeline_env, run_job
 
@@ -224,7 +225,7 @@ def test_register_of_an_unknown_contact_suppresses_it_later(tmp_path):
 def test_a_pipeline_run_holds_the_lock_forget_needs(tmp_path, monkeypatch):
     import dagster as dg
 
-    from orchestration.resources import WarehouseResource
+    from orchestration.defs.resources import WarehouseResource
 
     monkeypatch.setenv("PYRAMID_WAREHOUSE", str(tmp_path / "warehouse.duckdb"))
     monkeypatch.delenv("PYRAMID_BUILD_WAREHOUSE", raising=False)

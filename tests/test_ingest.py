@@ -16,8 +16,17 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration import ingest as ingest_module
-from orchestration.contract import (
+from orchestration.ingest import (
+    LoadResult,
+    MissingColumnError,
+    ParentNotLoadedError,
+    SourceFileError,
+    ensure_raw_schema,
+    find_source_file,
+    load_table,
+)
+from orchestration.ingest import files as ingest_module
+from orchestration.ingest.contract import (
     ACTIVITIES,
     CONTACTS,
     CUSTOMERS,
@@ -27,15 +36,6 @@ from orchestration.contract import (
     RELATIONS,
     SOURCE_TABLES,
     SourceTable,
-)
-from orchestration.ingest import (
-    LoadResult,
-    MissingColumnError,
-    ParentNotLoadedError,
-    SourceFileError,
-    ensure_raw_schema,
-    find_source_file,
-    load_table,
 )
 
 LOADED_AT = dt.datetime(2026, 11, 23, 6, 0, 0)
@@ -629,7 +629,7 @@ def test_loading_a_child_before_its_parent_raises(con, tmp_path):
 
 
 def test_ingestion_assets_depend_on_their_parents():
-    from orchestration.assets.ingestion import ingestion_assets
+    from orchestration.defs.ingestion import ingestion_assets
 
     deps = {}
     for asset in ingestion_assets:

@@ -1,7 +1,8 @@
-"""The marts against an independent reading of RULES.md, and configuration that must matter.
+"""The marts against an independent reading of the business rules, and configuration that
+must matter.
 
 The expected values are computed here in plain Python from the raw tables only (never the
-staging, intermediate or mart tables), following the text of /work/shared/domain/RULES.md
+staging, intermediate or mart tables), following the text of docs/business-rules.md
 with its default thresholds. Then configuration is changed for real (an earlier as_of
 through Dagster; a changed matrix seed and potential vars through dbt on a copy), the
 half-yearly review is run through Dagster, and dbt's own docs and unit tests are checked.
@@ -28,7 +29,7 @@ import pytest
 import yaml
 from dateutil.relativedelta import relativedelta
 
-from orchestration.jobs import review_run_config
+from orchestration.defs.jobs import review_run_config
 from orchestration.settings import DBT_PROJECT_DIR, REPO_ROOT
 from tests.conftest import AS_OF, pipeline_env, run_job
 
@@ -36,7 +37,7 @@ DBT = REPO_ROOT / ".venv" / "bin" / "dbt"
 MATRIX_SEED = REPO_ROOT / "seeds" / "service_level_matrix.csv"
 CENT = Decimal("0.01")
 
-# RULES.md defaults (the dbt vars in dbt_project.yml default to the same values).
+# docs/business-rules.md defaults (the dbt vars in dbt_project.yml default to the same values).
 REVENUE_WINDOW_MONTHS = 12
 INACTIVE_AFTER_MONTHS = 24
 REACTIVATE_AFTER_MONTHS = 12
@@ -45,7 +46,7 @@ ABC_B_SHARE = Decimal("0.95")
 PYRAMID_LEVELS = (("top", 1), ("large", 5), ("medium", 20))  # cumulative percent
 POTENTIAL_HIGH = Decimal(50_000)
 POTENTIAL_MEDIUM = Decimal(10_000)
-# RULES.md section 2: one-way mailings never count as contact; every other type does.
+# docs/business-rules.md section 2: one-way mailings never count as contact; every other type does.
 ONE_WAY_ACTIVITY_TYPES = frozenset({"campaign_sent", "email_out"})
 LEVEL_RANK = {"A": 1, "B": 2, "C": 3}
 
@@ -112,7 +113,7 @@ def read_matrix(path: Path = MATRIX_SEED) -> dict[tuple[int, int], str]:
         }
 
 
-# --- the rules, from RULES.md ----------------------------------------------------------------
+# --- the rules, from docs/business-rules.md ------------------------------------------------------
 
 
 def months_before(day: dt.date, months: int) -> dt.date:
@@ -564,7 +565,7 @@ def test_an_earlier_as_of_changes_the_kinds_as_predicted(demo_sources, tmp_path,
     """A Dagster run evaluates the rules at PYRAMID_AS_OF.
 
     It reaches dbt in the environment (Settings.dbt_env), read by macros/rules/as_of_date.sql
-    when dbt executes; orchestration/assets/dbt.py passes only review_period in `--vars`,
+    when dbt executes; orchestration/defs/dbt.py passes only review_period in `--vars`,
     and dbt reads --vars from no environment variable: other vars cannot reach a Dagster
     run. Without PYRAMID_AS_OF reaching dbt, the marts would be at today's date.
     """
@@ -692,7 +693,7 @@ def test_the_half_yearly_review(built_warehouse, demo_sources, tmp_path, raw):
 
     The first 2026-H2 review is the session's built_warehouse run (same sources, same
     as_of): its publication is copied into a fresh folder instead of running it again, and
-    the working warehouse starts from that copy (orchestration.warehouse.connect_build).
+    the working warehouse starts from that copy (orchestration.warehouse.publication.connect_build).
     """
     published = copy_warehouse(built_warehouse, tmp_path)
     env = pipeline_env(demo_sources, tmp_path)

@@ -12,14 +12,14 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from orchestration.review import check_not_older_than, parse_period, period_for_date
 from orchestration.settings import (
     DBT_PROJECT_DIR,
     DEFAULT_MEMORY_LIMIT,
     load_settings,
     parse_as_of,
 )
-from orchestration.warehouse import connect_build
+from orchestration.warehouse.publication import connect_build
+from orchestration.warehouse.review import check_not_older_than, parse_period, period_for_date
 from tests.conftest import ensure_dbt_manifest
 
 
@@ -72,7 +72,7 @@ def test_dbt_tests_become_asset_checks(defs):
 
 
 def test_dbt_build_args_are_one_build_with_vars():
-    from orchestration.assets.dbt import dbt_build_args
+    from orchestration.defs.dbt import dbt_build_args
 
     args = dbt_build_args("2027-H1")
     assert args[0] == "build"
@@ -85,7 +85,7 @@ def test_dbt_build_args_are_one_build_with_vars():
 def test_a_new_as_of_reaches_dbt_without_a_reparse(tmp_path):
     """The nightly run's dbt arguments stay the same from day to day, and the new date is
     read when dbt executes: dbt skips parsing, and the compiled SQL holds the new date."""
-    from orchestration.assets.dbt import dbt_build_args, dbt_vars_args
+    from orchestration.defs.dbt import dbt_build_args, dbt_vars_args
 
     nightly = dbt_build_args()
     assert nightly[nightly.index("--vars") :][:2] == dbt_vars_args()
@@ -194,7 +194,7 @@ def test_dbt_resource_skips_the_version_subprocess_and_the_adapter(defs, monkeyp
 
     from dagster_dbt import DbtCliResource
 
-    from orchestration.dbt_resource import PipelineDbtCliResource
+    from orchestration.defs.dbt_resource import PipelineDbtCliResource
 
     for name in ("_cli_version", "_initialize_dbt_core_adapter"):
         assert hasattr(DbtCliResource, name), f"dagster-dbt no longer has {name}"
@@ -224,7 +224,7 @@ def test_dagster_home_keeps_the_event_log_connections_open_and_readable(tmp_path
     from dagster._core.storage.event_log import SqliteEventLogStorage
 
     from orchestration.cli import DAGSTER_CONFIG, ensure_dagster_home
-    from orchestration.dagster_storage import MAX_OPEN_SHARDS, PooledSqliteEventLogStorage
+    from orchestration.defs.event_log import MAX_OPEN_SHARDS, PooledSqliteEventLogStorage
 
     home = tmp_path / "dagster_home"
     monkeypatch.setenv("DAGSTER_HOME", str(home))

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.contract import SOURCE_TABLES
+from orchestration.ingest.contract import SOURCE_TABLES
 from tests.conftest import AS_OF, pipeline_env, run_job
 
 pytestmark = pytest.mark.slow

@@ -22,7 +22,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from orchestration.settings import REPO_ROOT
-from orchestration.status import failing_dbt_nodes, read_status, status_path
+from orchestration.warehouse.status import failing_dbt_nodes, read_status, status_path
 from tests.conftest import AS_OF, ensure_dbt_manifest, pipeline_env
 
 pytestmark = pytest.mark.slow

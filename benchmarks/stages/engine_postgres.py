@@ -54,8 +54,8 @@ def _has_raw_tables(warehouse: Path) -> bool:
 
 
 def _ingest(source_dir: Path, warehouse: Path) -> None:
-    from orchestration.contract import SOURCE_TABLES
     from orchestration.ingest import find_source_file, load_table
+    from orchestration.ingest.contract import SOURCE_TABLES
 
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(warehouse)) as con:

@@ -25,8 +25,9 @@ if TYPE_CHECKING:
 
 def fingerprint(scale: int, seed: int, as_of: str) -> dict:
     digest = hashlib.sha256()
-    for module in ("demo_data.py", "contract.py"):
-        digest.update((REPO_ROOT / "orchestration" / module).read_bytes())
+    generator = sorted((REPO_ROOT / "orchestration" / "demo").glob("*.py"))
+    for module in [*generator, REPO_ROOT / "orchestration" / "ingest" / "contract.py"]:
+        digest.update(module.read_bytes())
     return {"scale": scale, "seed": seed, "end_date": as_of, "code_sha256": digest.hexdigest()}
 
 
@@ -42,7 +43,7 @@ def generator_command(bench: ScaleBench, out: Path) -> list[str]:
     return [
         PYTHON,
         "-m",
-        "orchestration.demo_data",
+        "orchestration.demo",
         "--out",
         str(out),
         "--scale",

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.contract import SOURCE_TABLES
 from orchestration.ingest import find_source_file, load_table
+from orchestration.ingest.contract import SOURCE_TABLES
 from orchestration.settings import load_settings
-from orchestration.warehouse import connect_build
+from orchestration.warehouse.publication import connect_build
 
 
 class _TimedConnection:

@@ -28,8 +28,8 @@ from pathlib import Path
 import duckdb
 
 from benchmarks.dbt_tools import manifest_build_order
-from orchestration.contract import RAW_SQL_TYPE, SOURCE_TABLES
 from orchestration.ingest import ensure_raw_schema, find_source_file
+from orchestration.ingest.contract import RAW_SQL_TYPE, SOURCE_TABLES
 
 
 def _quote(value: str) -> str:

@@ -64,7 +64,7 @@ def build_sequence(engine: str, env: dict[str, str], work_dir: Path) -> list[eng
 
 @pytest.fixture(scope="session")
 def engine_sources(tmp_path_factory) -> Path:
-    from orchestration.demo_data import generate
+    from orchestration.demo import generate
 
     out = tmp_path_factory.mktemp("engine_sources")
     generate(out, scale=ENGINE_SCALE, seed=ENGINE_SEED, end_date=END_DATE)
@@ -74,8 +74,8 @@ def engine_sources(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def raw_warehouse(engine_sources, tmp_path_factory) -> Path:
     """A DuckDB file holding only the raw layer, loaded by the ingestion code."""
-    from orchestration.contract import SOURCE_TABLES
     from orchestration.ingest import find_source_file, load_table
+    from orchestration.ingest.contract import SOURCE_TABLES
 
     path = tmp_path_factory.mktemp("engine_raw") / "warehouse.duckdb"
     with duckdb.connect(str(path)) as con:

@@ -6,9 +6,9 @@ import os
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
-from orchestration.project import dbt_project
-from orchestration.resources import WarehouseResource
-from orchestration.review import check_not_older_than, parse_period
+from orchestration.defs.project import dbt_project
+from orchestration.defs.resources import WarehouseResource
+from orchestration.warehouse.review import check_not_older_than, parse_period
 
 
 class DbtBuildConfig(dg.Config):
@@ -27,7 +27,7 @@ def dbt_build_args(review_period: str = "") -> list[str]:
 
     The date the rules are evaluated at reaches dbt as PYRAMID_AS_OF in the environment
     (`Settings.dbt_env`), not as a var: dbt re-parses the whole project when a --vars value
-    changes, and as_of changes every night (macros/as_of_date.sql). review_period changes
+    changes, and as_of changes every night (macros/rules/as_of_date.sql). review_period changes
     twice a year. Unit tests check the SQL, not the data: they run in `make test` and CI,
     not nightly. dbt.log (in the run's target folder) is kept at level info: one line per
     node and every warning and error. At dbt's default, debug, it also holds every
@@ -71,7 +71,7 @@ def dbt_models(
         check_not_older_than(review_period, latest_review_period(warehouse))
         context.log.info(f"freezing service-level proposals into review period {review_period}")
     # dbt reads the warehouse paths and as_of from the environment (profiles.yml,
-    # macros/as_of_date.sql).
+    # macros/rules/as_of_date.sql).
     os.environ.update(settings.dbt_env())
     args = dbt_build_args(review_period)
     # One fixed target folder per working warehouse (Settings.dbt_target_dir) instead of a

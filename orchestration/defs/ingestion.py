@@ -8,10 +8,10 @@ asset: its rows are checked against the parent as loaded in the same refresh.
 
 import dagster as dg
 
-from orchestration.contract import SOURCE_TABLES, SOURCE_TABLES_BY_NAME, SourceTable
-from orchestration.erasure import CONTACTS, apply_register
+from orchestration.defs.resources import WarehouseResource
 from orchestration.ingest import find_source_file, load_table
-from orchestration.resources import WarehouseResource
+from orchestration.ingest.contract import SOURCE_TABLES, SOURCE_TABLES_BY_NAME, SourceTable
+from orchestration.privacy.erasure import CONTACTS, apply_register
 
 
 def _asset_key(table: SourceTable) -> dg.AssetKey:

@@ -38,12 +38,14 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.contract import CONTACTS
+from orchestration.ingest.contract import CONTACTS
+from orchestration.ingest.schema import RAW_SCHEMA
 from orchestration.settings import Settings
+from orchestration.sql import sql_ident, sql_str
 
 AUDIT_SCHEMA = "audit"
 REGISTER = f"{AUDIT_SCHEMA}.erasures"
-CONTACT_TABLE = f"raw.{CONTACTS.name}"
+CONTACT_TABLE = f"{RAW_SCHEMA}.{CONTACTS.name}"
 # Every column of crm/contacts but the keys is the person's data.
 CONTACT_KEYS = ("contact_id", "relation_id")
 PERSONAL_SOURCE_COLUMNS = tuple(c for c in CONTACTS.column_names if c not in CONTACT_KEYS)
@@ -135,10 +137,6 @@ def _exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
 
 
 # --- erasing ----------------------------------------------------------------------------
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 @dataclass
 class Erasure:
     """What erasing some contacts changed in one warehouse: rows per table."""
@@ -157,7 +155,7 @@ class Erasure:
 def contact_traces(con: duckdb.DuckDBPyConnection, contact_ids: list[str]) -> list[str]:
     """The contacts' distinctive values as loaded in the raw layer: e-mail address, phone
     number and full name. A first or a last name alone is too common to look for."""
-    if not contact_ids or not _exists(con, "raw", CONTACTS.name):
+    if not contact_ids or not _exists(con, RAW_SCHEMA, CONTACTS.name):
         return []
     rows = con.execute(
         f"""
@@ -219,16 +217,16 @@ def erase_contacts(
         return erasure
     traces = contact_traces(con, contact_ids)
     for schema, table, columns in list(_base_tables(con, schemas)):
-        name = f"{_ident(schema)}.{_ident(table)}"
+        name = f"{sql_ident(schema)}.{sql_ident(table)}"
         personal = [c for c in columns if c in PERSONAL_COLUMNS]
         if "contact_id" in columns and personal:
             erasure.add(
                 f"{schema}.{table}",
                 _changed(
                     con,
-                    f"update {name} set {', '.join(f'{_ident(c)} = null' for c in personal)} "
+                    f"update {name} set {', '.join(f'{sql_ident(c)} = null' for c in personal)} "
                     f"where list_contains(?, contact_id::varchar) "
-                    f"and ({' or '.join(f'{_ident(c)} is not null' for c in personal)})",
+                    f"and ({' or '.join(f'{sql_ident(c)} is not null' for c in personal)})",
                     [contact_ids],
                 ),
             )
@@ -271,8 +269,8 @@ def find_traces(
     found = []
     for schema, table, column in rows:
         count = con.execute(
-            f"select count(*) from {_ident(schema)}.{_ident(table)} "
-            f"where list_bool_or([contains({_ident(column)}, v) for v in ?])",
+            f"select count(*) from {sql_ident(schema)}.{sql_ident(table)} "
+            f"where list_bool_or([contains({sql_ident(column)}, v) for v in ?])",
             [values],
         ).fetchone()[0]
         if count:
@@ -287,14 +285,10 @@ def apply_register(con: duckdb.DuckDBPyConnection) -> Erasure:
     Called by the ingestion of crm/contacts right after the load, in the same connection,
     before dbt builds anything from it (staging and marts read raw).
     """
-    return erase_contacts(con, registered_contacts(con), schemas=("raw",))
+    return erase_contacts(con, registered_contacts(con), schemas=(RAW_SCHEMA,))
 
 
 # --- forget: one contact, both warehouse files ------------------------------------------
-def _literal(path: Path) -> str:
-    return str(path).replace("'", "''")
-
-
 def _erase_file(
     path: Path, contact_id: str, erasure_id: str, erased_at: dt.datetime
 ) -> tuple[Erasure, list[tuple[str, str, int]]]:
@@ -306,13 +300,13 @@ def _erase_file(
     working = path.with_name(f".{path.name}.forgetting")
     compacted = path.with_name(f".{path.name}.compacted")
     # dbt's views name the catalog (the file's stem): open the copy under that name.
-    catalog = _ident(path.stem)
+    catalog = sql_ident(path.stem)
     try:
         for leftover in (working, compacted):
             leftover.unlink(missing_ok=True)
         shutil.copyfile(path, working)
         with duckdb.connect() as con:
-            con.execute(f"attach '{_literal(working)}' as {catalog}")
+            con.execute(f"attach {sql_str(str(working))} as {catalog}")
             con.execute(f"use {catalog}")
             con.begin()
             traces = contact_traces(con, [contact_id])
@@ -332,7 +326,7 @@ def _erase_file(
             remaining = find_traces(con, traces)
             con.execute("checkpoint")
             # A fresh file holds live data only: no erased value left in a freed block.
-            con.execute(f"attach '{_literal(compacted)}' as compacted")
+            con.execute(f"attach {sql_str(str(compacted))} as compacted")
             con.execute(f"copy from database {catalog} to compacted")
             con.execute("detach compacted")
         os.replace(compacted, path)

@@ -1,18 +1,17 @@
-"""Jobs and schedules: the nightly refresh and the half-yearly review."""
+"""The jobs: the nightly refresh and the half-yearly review, and their failure hook."""
 
 from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.review import period_for_date
 from orchestration.settings import load_settings
-from orchestration.status import failing_dbt_nodes, record_failure
+from orchestration.warehouse.status import failing_dbt_nodes, record_failure
 
 
 @dg.failure_hook(name="record_refresh_failure")
 def record_refresh_failure(context: dg.HookContext) -> None:
     """Say on the Datakwaliteit page that this run failed, where and why (the last good
-    publication stays in place: see orchestration/status.py)."""
+    publication stays in place: see orchestration/warehouse/status.py)."""
     settings = load_settings()
     reason = str(context.op_exception or "the step failed")
     run_results = settings.dbt_target_dir / "run_results.json"
@@ -60,24 +59,3 @@ segment_review = dg.define_asset_job(
 
 def review_run_config(period: str) -> dict:
     return {"ops": {"dbt_models": {"config": {"review_period": period}}}}
-
-
-nightly_schedule = dg.ScheduleDefinition(
-    name="nightly_refresh_schedule",
-    job=nightly_refresh,
-    cron_schedule="0 2 * * *",
-    execution_timezone="Europe/Amsterdam",
-    default_status=dg.DefaultScheduleStatus.RUNNING,
-)
-
-
-@dg.schedule(
-    name="half_yearly_review_schedule",
-    job=segment_review,
-    cron_schedule="0 6 1 1,7 *",
-    execution_timezone="Europe/Amsterdam",
-    default_status=dg.DefaultScheduleStatus.RUNNING,
-)
-def half_yearly_review_schedule(context: dg.ScheduleEvaluationContext):
-    period = period_for_date(context.scheduled_execution_time.date())
-    return dg.RunRequest(run_key=period, run_config=review_run_config(period))

@@ -9,7 +9,7 @@ on purpose: a failed run never publishes, yet its failure must be visible.
      "last_failure": {"run_id", "job", "step", "reason", "failed_at"}}
 
 The `published_warehouse` asset records a success after the swap; a failure hook on the
-jobs (`orchestration.jobs`) records a failure with the failing step and its reason. A
+jobs (`orchestration.defs.jobs`) records a failure with the failing step and its reason. A
 refresh killed outright (power cut, SIGKILL) records nothing: the page then still shows
 the last success, which is the truth about what the dashboard shows.
 

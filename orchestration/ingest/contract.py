@@ -37,7 +37,7 @@ ACTIVITY_TYPES = (
     "email_in",
 )
 # campaign_sent and email_out reach the relation but get no answer: they never make a
-# suspect a prospect (RULES.md section 2).
+# suspect a prospect (docs/business-rules.md section 2).
 ONE_WAY_ACTIVITY_TYPES = ("campaign_sent", "email_out")
 OPPORTUNITY_STATUSES = ("open", "won", "lost")
 INVOICE_TYPES = ("invoice", "credit_note")

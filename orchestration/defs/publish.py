@@ -2,10 +2,10 @@
 
 import dagster as dg
 
-from orchestration.assets.dbt import dbt_models
-from orchestration.resources import WarehouseResource
-from orchestration.status import record_success
-from orchestration.warehouse import publish
+from orchestration.defs.dbt import dbt_models
+from orchestration.defs.resources import WarehouseResource
+from orchestration.warehouse.publication import publish
+from orchestration.warehouse.status import record_success
 
 
 @dg.asset(

@@ -14,9 +14,14 @@ written by either class read back with the other. `ensure_dagster_home` in
 `orchestration/cli.py` configures it in the dagster.yaml it writes; a DAGSTER_HOME with
 its own dagster.yaml (e.g. Dagster's PostgreSQL storage) is left as it is.
 
-It overrides `_connect`, a private method of Dagster's class, and `has_table`: dagster
-is pinned below 1.14 in pyproject.toml, and tests/test_orchestration.py checks the class
-still reads and writes a real run before an upgrade lands.
+Why a subclass of a private class: Dagster has no public way to get this. The `dagster`
+namespace exports no SQLite storage class (they live only under `dagster._core.storage`;
+the `dagster.core` alias older docs show is gone in 1.13), and the SQLite storage's only
+dagster.yaml setting is `base_dir`: the NullPool engine per event is hard-coded in
+`SqliteEventLogStorage._connect` (`ConsolidatedSqliteEventLogStorage` does the same).
+Hence the override of `_connect` and `has_table`: dagster is pinned below 1.14 in
+pyproject.toml, and tests/test_orchestration.py checks the class still reads and writes
+a real run before an upgrade lands.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Half-yearly service-level review periods (RULES.md section 8).
+"""Half-yearly service-level review periods (docs/business-rules.md section 8).
 
 A review freezes the proposed service levels into a period `YYYY-H1` (run on 1 January)
 or `YYYY-H2` (run on 1 July). Past reviews are history: a period older than the latest

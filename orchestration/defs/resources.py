@@ -8,9 +8,9 @@ import dagster as dg
 import duckdb
 from pydantic import PrivateAttr
 
-from orchestration.erasure import refresh_lock
+from orchestration.privacy.erasure import refresh_lock
 from orchestration.settings import Settings, load_settings
-from orchestration.warehouse import connect_build
+from orchestration.warehouse.publication import connect_build
 
 
 class WarehouseResource(dg.ConfigurableResource):

@@ -1,0 +1,57 @@
+"""The `raw` schema: one table per source table, and the two bookkeeping tables
+(`raw.ingest_rejects`, `raw.ingest_runs`)."""
+
+from __future__ import annotations
+
+import duckdb
+
+from orchestration.ingest.contract import RAW_SQL_TYPE, SourceTable
+from orchestration.sql import sql_ident
+
+RAW_SCHEMA = "raw"
+
+
+def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the `raw` schema and the two bookkeeping tables if they do not exist."""
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
+    con.execute(
+        f"""
+        CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}.ingest_rejects (
+            source_table varchar NOT NULL,
+            source_file varchar NOT NULL,
+            line_number bigint,
+            column_name varchar,
+            raw_value varchar,
+            reason varchar NOT NULL
+        )
+        """
+    )
+    con.execute(
+        f"""
+        CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}.ingest_runs (
+            source_table varchar NOT NULL,
+            source_file varchar NOT NULL,
+            file_format varchar NOT NULL,
+            delimiter varchar,
+            decimal_separator varchar,
+            rows_read bigint NOT NULL,
+            rows_loaded bigint NOT NULL,
+            rows_rejected bigint NOT NULL,
+            extra_columns varchar,
+            loaded_at timestamp NOT NULL,
+            encoding varchar
+        )
+        """
+    )
+    # Warehouses built before the encoding was recorded keep their history of runs.
+    con.execute(f"ALTER TABLE {RAW_SCHEMA}.ingest_runs ADD COLUMN IF NOT EXISTS encoding varchar")
+
+
+def _raw_table_ddl(table: SourceTable) -> str:
+    columns = ",\n".join(
+        f"    {sql_ident(column.name)} {RAW_SQL_TYPE[column.type]}" for column in table.columns
+    )
+    return (
+        f"CREATE OR REPLACE TABLE {RAW_SCHEMA}.{sql_ident(table.name)} (\n{columns},\n"
+        "    _source_file varchar,\n    _source_line bigint\n)"
+    )

@@ -1,0 +1,1 @@
+"""Personal data: erasing a contact person (`python -m orchestration.forget`)."""
