@@ -398,7 +398,7 @@ def test_relation_profiles_have_the_expected_gaps_and_ranges(con):
 
 
 def relation_kinds(con) -> dict[str, str]:
-    """Relation kind per RULES.md section 2, computed from the files."""
+    """Relation kind per docs/business-rules.md section 2, computed from the files."""
     rows = con.execute(
         f"""
         with last_invoice as (

@@ -18,7 +18,7 @@ import pytest
 from orchestration import forget
 from orchestration.privacy import erasure
 from orchestration.settings import load_settings
-from tests.conftest import pipeline_env, run_job
+from tests.harness import pipeline_env, run_job
 
 PERSONAL = ("first_name", "last_name", "email", "phone", "job_title", "marketing_consent")
 

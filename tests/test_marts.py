@@ -31,21 +31,46 @@ from dateutil.relativedelta import relativedelta
 
 from orchestration.defs.jobs import review_run_config
 from orchestration.settings import DBT_PROJECT_DIR, REPO_ROOT
-from tests.conftest import AS_OF, pipeline_env, run_job
+from tests.harness import AS_OF, dbt_command, pipeline_env, run_job
 
-DBT = REPO_ROOT / ".venv" / "bin" / "dbt"
 MATRIX_SEED = REPO_ROOT / "seeds" / "service_level_matrix.csv"
 CENT = Decimal("0.01")
 
-# docs/business-rules.md defaults (the dbt vars in dbt_project.yml default to the same values).
-REVENUE_WINDOW_MONTHS = 12
-INACTIVE_AFTER_MONTHS = 24
-REACTIVATE_AFTER_MONTHS = 12
-ABC_A_SHARE = Decimal("0.80")
-ABC_B_SHARE = Decimal("0.95")
-PYRAMID_LEVELS = (("top", 1), ("large", 5), ("medium", 20))  # cumulative percent
-POTENTIAL_HIGH = Decimal(50_000)
-POTENTIAL_MEDIUM = Decimal(10_000)
+
+@dataclass(frozen=True)
+class Rules:
+    """The thresholds of the build under test, read from its marts.rule_parameters (one
+    source: the dbt vars), not repeated here; test_rule_parameters_show_the_vars_and_capacities
+    checks that table against dbt_project.yml."""
+
+    revenue_window_months: int
+    inactive_after_months: int
+    reactivate_after_months: int
+    abc_a_share: Decimal
+    abc_b_share: Decimal
+    pyramid_levels: tuple[tuple[str, Decimal], ...]
+    """(level, cumulative percent of active customers), top first."""
+    potential_high: Decimal
+    potential_medium: Decimal
+
+    @classmethod
+    def read(cls, con: duckdb.DuckDBPyConnection) -> Rules:
+        value = dict(con.execute("select name, value from marts.rule_parameters").fetchall())
+        return cls(
+            revenue_window_months=int(value["revenue_window_months"]),
+            inactive_after_months=int(value["inactive_after_months"]),
+            reactivate_after_months=int(value["reactivate_after_months"]),
+            abc_a_share=Decimal(value["abc_a_share"]),
+            abc_b_share=Decimal(value["abc_b_share"]),
+            pyramid_levels=tuple(
+                (level, Decimal(value[f"pyramid_{level}_pct"]))
+                for level in ("top", "large", "medium")
+            ),
+            potential_high=Decimal(value["potential_high"]),
+            potential_medium=Decimal(value["potential_medium"]),
+        )
+
+
 # docs/business-rules.md section 2: one-way mailings never count as contact; every other type does.
 ONE_WAY_ACTIVITY_TYPES = frozenset({"campaign_sent", "email_out"})
 LEVEL_RANK = {"A": 1, "B": 2, "C": 3}
@@ -121,9 +146,9 @@ def months_before(day: dt.date, months: int) -> dt.date:
     return day - relativedelta(months=months)
 
 
-def ceil_percent(percent: int, count: int) -> int:
-    """ceil(percent / 100 * count) in integers, free of floating-point error."""
-    return -(-percent * count // 100)
+def ceil_percent(percent: Decimal, count: int) -> int:
+    """ceil(percent / 100 * count) in decimals, free of floating-point error."""
+    return math.ceil(Decimal(percent) * count / 100)
 
 
 @dataclass
@@ -158,12 +183,15 @@ def link_customers(raw: Raw) -> dict[str, str | None]:
 def compute_expected(
     raw: Raw,
     as_of: dt.date,
+    rules: Rules,
     *,
     matrix: dict[tuple[int, int], str] | None = None,
-    potential_high: Decimal = POTENTIAL_HIGH,
-    potential_medium: Decimal = POTENTIAL_MEDIUM,
+    potential_high: Decimal | None = None,
+    potential_medium: Decimal | None = None,
 ) -> Expected:
     matrix = matrix or read_matrix()
+    potential_high = rules.potential_high if potential_high is None else potential_high
+    potential_medium = rules.potential_medium if potential_medium is None else potential_medium
     expected = Expected(as_of)
     relation_ids = sorted(raw.relations)
 
@@ -171,7 +199,7 @@ def compute_expected(
     # negative line amounts, so they count negatively by summing.
     links = link_customers(raw)
     expected.unlinked_customers = {c for c, relation_id in links.items() if relation_id is None}
-    window_start = months_before(as_of, REVENUE_WINDOW_MONTHS)
+    window_start = months_before(as_of, rules.revenue_window_months)
     revenue = dict.fromkeys(relation_ids, Decimal(0))
     last_invoice: dict[str, dt.date] = {}
     for invoice_id, customer_id, invoice_date, invoice_type in raw.invoices:
@@ -199,8 +227,8 @@ def compute_expected(
             if closed is None or closed > as_of:
                 open_quote.add(relation_id)
 
-    active_after = months_before(as_of, INACTIVE_AFTER_MONTHS)
-    reactivate_after = months_before(as_of, REACTIVATE_AFTER_MONTHS)
+    active_after = months_before(as_of, rules.inactive_after_months)
+    reactivate_after = months_before(as_of, rules.reactivate_after_months)
     for relation_id in relation_ids:
         last = last_invoice.get(relation_id)
         if last is not None and last > active_after:
@@ -229,9 +257,9 @@ def compute_expected(
     for rank, relation_id in enumerate(ranked, start=1):
         above = running
         running += revenue[relation_id]
-        if above < ABC_A_SHARE * total:
+        if above < rules.abc_a_share * total:
             abc_class = "A"
-        elif above < ABC_B_SHARE * total:
+        elif above < rules.abc_b_share * total:
             abc_class = "B"
         else:
             abc_class = "C"
@@ -249,7 +277,9 @@ def compute_expected(
         (r for r in relation_ids if expected.kinds[r]["relation_kind"] == "active"),
         key=lambda r: (-revenue[r], r),
     )
-    cutoffs = [(level, ceil_percent(percent, len(active))) for level, percent in PYRAMID_LEVELS]
+    cutoffs = [
+        (level, ceil_percent(percent, len(active))) for level, percent in rules.pyramid_levels
+    ]
     active_rank = {relation_id: rank for rank, relation_id in enumerate(active, start=1)}
     for relation_id in relation_ids:
         kind = expected.kinds[relation_id]["relation_kind"]
@@ -357,8 +387,14 @@ def raw(built_warehouse) -> Raw:
 
 
 @pytest.fixture(scope="module")
-def expected(raw) -> Expected:
-    return compute_expected(raw, AS_OF)
+def rules(built_warehouse) -> Rules:
+    with duckdb.connect(str(built_warehouse), read_only=True) as con:
+        return Rules.read(con)
+
+
+@pytest.fixture(scope="module")
+def expected(raw, rules) -> Expected:
+    return compute_expected(raw, AS_OF, rules)
 
 
 # --- dbt on copies of the warehouse, in the background --------------------------------------
@@ -466,11 +502,9 @@ def dbt_runs(built_warehouse, tmp_path_factory):
                 "DBT_TARGET_PATH": str(workdir / "target"),
                 "DBT_LOG_PATH": str(workdir / "logs"),
             }
-            command = [str(DBT), *args, "--project-dir", str(project)]
-            command += ["--profiles-dir", str(project)]
             future = pool.submit(
                 subprocess.run,
-                command,
+                dbt_command(args, project=project),
                 cwd=project,
                 env=env,
                 capture_output=True,
@@ -561,7 +595,9 @@ def test_abc_pyramid_and_service_levels_match_the_rules(built_warehouse, expecte
 
 @pytest.mark.slow
 @pytest.mark.usefixtures("dbt_runs")  # started here, to run alongside this Dagster run
-def test_an_earlier_as_of_changes_the_kinds_as_predicted(demo_sources, tmp_path, raw, expected):
+def test_an_earlier_as_of_changes_the_kinds_as_predicted(
+    demo_sources, tmp_path, raw, rules, expected
+):
     """A Dagster run evaluates the rules at PYRAMID_AS_OF.
 
     It reaches dbt in the environment (Settings.dbt_env), read by macros/rules/as_of_date.sql
@@ -572,7 +608,7 @@ def test_an_earlier_as_of_changes_the_kinds_as_predicted(demo_sources, tmp_path,
     earlier = AS_OF - relativedelta(years=1)
     env = pipeline_env(demo_sources, tmp_path, as_of=earlier)
     assert run_job(env, "nightly_refresh").success
-    predicted = compute_expected(raw, earlier)
+    predicted = compute_expected(raw, earlier, rules)
     now = kinds_of(expected)
     changed = {r for r, kind in kinds_of(predicted).items() if kind != now[r]}
     assert len(changed) >= 10, "a year earlier should change many kinds"
@@ -584,7 +620,9 @@ def test_an_earlier_as_of_changes_the_kinds_as_predicted(demo_sources, tmp_path,
 
 
 @pytest.mark.slow
-def test_a_changed_matrix_seed_and_potential_vars_change_the_proposals(dbt_runs, raw, expected):
+def test_a_changed_matrix_seed_and_potential_vars_change_the_proposals(
+    dbt_runs, raw, rules, expected
+):
     """A transposed matrix seed and lower potential thresholds (vars) reach the proposals.
 
     Built with `dbt build --select service_level_matrix+` on a copy of the project and of
@@ -595,6 +633,7 @@ def test_a_changed_matrix_seed_and_potential_vars_change_the_proposals(dbt_runs,
     predicted = compute_expected(
         raw,
         AS_OF,
+        rules,
         matrix=CHANGED_MATRIX,
         potential_high=CHANGED_POTENTIAL_HIGH,
         potential_medium=CHANGED_POTENTIAL_MEDIUM,
@@ -611,10 +650,11 @@ def test_a_changed_matrix_seed_and_potential_vars_change_the_proposals(dbt_runs,
     proposals = {r: row["proposed_level"] for r, row in service.items()}
     # Each change matters on its own: neither the default, nor the seed change alone, nor
     # the var change alone predicts these proposals.
-    seed_only = compute_expected(raw, AS_OF, matrix=CHANGED_MATRIX)
+    seed_only = compute_expected(raw, AS_OF, rules, matrix=CHANGED_MATRIX)
     vars_only = compute_expected(
         raw,
         AS_OF,
+        rules,
         potential_high=CHANGED_POTENTIAL_HIGH,
         potential_medium=CHANGED_POTENTIAL_MEDIUM,
     )
@@ -688,7 +728,7 @@ def error_chain(error) -> str:
 
 @pytest.mark.slow
 @pytest.mark.usefixtures("dbt_runs")  # to run alongside these Dagster runs
-def test_the_half_yearly_review(built_warehouse, demo_sources, tmp_path, raw):
+def test_the_half_yearly_review(built_warehouse, demo_sources, tmp_path, raw, rules):
     """2026-H2 twice, a nightly refresh a month later, 2027-H1, then 2026-H2 refused.
 
     The first 2026-H2 review is the session's built_warehouse run (same sources, same
@@ -711,7 +751,7 @@ def test_the_half_yearly_review(built_warehouse, demo_sources, tmp_path, raw):
     later = AS_OF + relativedelta(months=1)
     assert run_job(pipeline_env(demo_sources, tmp_path, later), "nightly_refresh").success
     assert review_rows(published) == first
-    predicted = compute_expected(raw, later)
+    predicted = compute_expected(raw, later, rules)
     with duckdb.connect(str(published), read_only=True) as con:
         assert_marts_match(con, predicted)
         service = by_relation(
@@ -733,7 +773,7 @@ def test_the_half_yearly_review(built_warehouse, demo_sources, tmp_path, raw):
     assert run_job(env_next, "segment_review", review_run_config("2027-H1")).success
     assert review_rows(published, "2026-H2") == first
     h1 = review_levels(published, "2027-H1")
-    predicted = compute_expected(raw, next_review)
+    predicted = compute_expected(raw, next_review, rules)
     with duckdb.connect(str(published), read_only=True) as con:
         assert_marts_match(con, predicted)
     assert {r: row["proposed_level"] for r, row in h1.items()} == {

@@ -4,23 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import subprocess
-import sys
-from pathlib import Path
 
 import dagster as dg
 import pytest
 
 from orchestration.settings import (
-    DBT_PROJECT_DIR,
     DEFAULT_MEMORY_LIMIT,
     load_settings,
     parse_as_of,
 )
 from orchestration.warehouse.publication import connect_build
 from orchestration.warehouse.review import check_not_older_than, parse_period, period_for_date
-from tests.conftest import ensure_dbt_manifest
+from tests.harness import ensure_dbt_manifest, run_dbt
 
 
 @pytest.fixture(scope="module")
@@ -29,28 +25,6 @@ def defs():
     from orchestration.definitions import defs
 
     return defs
-
-
-def run_dbt(args: list[str], settings, folder: Path) -> str:
-    """This environment's dbt in dbt_project/ with `settings`' environment and its own
-    target and log folders under `folder`; its stdout, after asserting it succeeded."""
-    done = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "dbt"),
-            *args,
-            "--target-path",
-            str(folder / "target"),
-            "--log-path",
-            str(folder / "logs"),
-        ],
-        cwd=DBT_PROJECT_DIR,
-        env={**os.environ, **settings.dbt_env()},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout
 
 
 def test_definitions_load_with_every_source_and_mart(defs):
@@ -95,7 +69,11 @@ def test_a_new_as_of_reaches_dbt_without_a_reparse(tmp_path):
             {"PYRAMID_WAREHOUSE": str(tmp_path / "wh.duckdb"), "PYRAMID_AS_OF": as_of}
         )
         settings.build_warehouse.parent.mkdir(parents=True, exist_ok=True)
-        run_dbt([subcommand, *dbt_vars_args(), "--quiet", *extra], settings, tmp_path)
+        run_dbt(
+            [subcommand, *dbt_vars_args(), "--quiet", *extra],
+            env=settings.dbt_env(),
+            artifacts=tmp_path,
+        )
 
     dbt("parse", "2026-11-23")
     (tmp_path / "logs" / "dbt.log").unlink()
@@ -181,16 +159,15 @@ def test_duckdb_memory_limit_reaches_ingestion_and_dbt(tmp_path):
             "--log-format",
             "text",
         ],
-        settings,
-        tmp_path,
-    )
+        env=settings.dbt_env(),
+        artifacts=tmp_path,
+    ).stdout
     assert '"memory_limit": "1.3 GiB"' in shown
 
 
 def test_dbt_resource_skips_the_version_subprocess_and_the_adapter(defs, monkeypatch):
     """PipelineDbtCliResource overrides two private methods of dagster-dbt: if an upgrade
     renames them, the overrides silently stop saving start-up time; this test says so."""
-    import subprocess
 
     from dagster_dbt import DbtCliResource
 

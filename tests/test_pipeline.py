@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from orchestration.ingest.contract import SOURCE_TABLES
-from tests.conftest import AS_OF, pipeline_env, run_job
+from tests.harness import AS_OF, pipeline_env, run_job
 
 pytestmark = pytest.mark.slow
 

@@ -23,7 +23,7 @@ from streamlit.testing.v1 import AppTest
 
 from orchestration.settings import REPO_ROOT
 from orchestration.warehouse.status import failing_dbt_nodes, read_status, status_path
-from tests.conftest import AS_OF, ensure_dbt_manifest, pipeline_env
+from tests.harness import AS_OF, ensure_dbt_manifest, pipeline_env
 
 pytestmark = pytest.mark.slow
 

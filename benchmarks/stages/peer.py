@@ -47,8 +47,31 @@ CONSISTENCY_QUERIES = {
 }
 
 
+def built_warehouse(bench: ScaleBench) -> Path | None:
+    """A warehouse this scale built (published by the refresh, else the limit's)."""
+    candidates = [bench.published_warehouse, bench.limit_warehouse]
+    return next((path for path in candidates if path.exists()), None)
+
+
+def write_parameters(bench: ScaleBench, target: Path) -> None:
+    """The build's marts.rule_parameters as JSON for the peer (untimed)."""
+    import duckdb
+
+    warehouse = built_warehouse(bench)
+    if warehouse is None:
+        raise SystemExit(
+            "the peer computes with the thresholds of a build: run the limit or refresh "
+            "stage first (e.g. --stages limit,peer)"
+        )
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        parameters = dict(con.execute("select name, value from marts.rule_parameters").fetchall())
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(parameters, indent=1))
+
+
 def run(bench: ScaleBench) -> None:
     out = bench.work / "peer"
+    write_parameters(bench, out / "rule_parameters.json")
     measurement = run_measured(
         [
             PYTHON,
@@ -62,6 +85,8 @@ def run(bench: ScaleBench) -> None:
             str(out / "marts"),
             "--as-of",
             bench.as_of,
+            "--parameters",
+            str(out / "rule_parameters.json"),
             "--json",
             str(out / "peer.json"),
         ],
@@ -77,8 +102,7 @@ def check_peer(bench: ScaleBench, marts: Path) -> dict:
     """Compare the peer's counts with the real marts (published warehouse or limit)."""
     import duckdb
 
-    candidates = [bench.published_warehouse, bench.limit_warehouse]
-    warehouse = next((path for path in candidates if path.exists()), None)
+    warehouse = built_warehouse(bench)
     if warehouse is None:
         return {"checked": False, "reason": "no warehouse with marts to compare"}
     mismatches = {}

@@ -1,6 +1,7 @@
 """The peer: the core marts as a BI team would write them in pandas, without a warehouse.
 
-`python -m benchmarks.stages.peer_pandas --sources DIR --seeds DIR --out DIR --as-of YYYY-MM-DD`
+`python -m benchmarks.stages.peer_pandas --sources DIR --seeds DIR --out DIR --as-of YYYY-MM-DD
+--parameters FILE`
 
 Implements docs/business-rules.md sections 1-4, 7 and 9 the way a competent pandas user
 would: read only the needed columns of the CSV exports with the pyarrow CSV engine, then
@@ -11,8 +12,9 @@ service-level proposals and a visit plan ranked per salesperson within weekly ca
 
 It does less than the pipeline: no validation or rejects, no scoring, no payment
 behaviour, no data-quality marts, no history, no tests. Amounts are float64, as a
-pandas user would keep them. Thresholds are the dbt defaults (dbt_project.yml) and the
-seeds are read from `seeds/`.
+pandas user would keep them. Thresholds are those of the build being compared (its
+`marts.rule_parameters`, written to a JSON file by the peer stage) and the seeds are read
+from `seeds/`.
 """
 
 from __future__ import annotations
@@ -21,19 +23,47 @@ import argparse
 import json
 import math
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-REVENUE_WINDOW_MONTHS = 12
-INACTIVE_AFTER_MONTHS = 24
-REACTIVATE_AFTER_MONTHS = 12
-ABC_A_SHARE, ABC_B_SHARE = 0.80, 0.95
-PYRAMID_PCTS = (("top", 1), ("large", 5), ("medium", 20))
-POTENTIAL_HIGH, POTENTIAL_MEDIUM = 50_000, 10_000
-PLANNING_HORIZON_WEEKS = 4
-PROSPECT_FOLLOW_UP_DAYS = 90
+
+@dataclass(frozen=True)
+class Rules:
+    """The thresholds, from the `marts.rule_parameters` of a build (`--parameters`, a JSON
+    object name -> value): the peer computes with the vars the pipeline used."""
+
+    revenue_window_months: int
+    inactive_after_months: int
+    reactivate_after_months: int
+    abc_a_share: float
+    abc_b_share: float
+    pyramid_pcts: tuple[tuple[str, float], ...]
+    potential_high: float
+    potential_medium: float
+    planning_horizon_weeks: int
+    prospect_follow_up_days: int
+
+    @classmethod
+    def from_parameters(cls, value: dict[str, str]) -> Rules:
+        return cls(
+            revenue_window_months=int(value["revenue_window_months"]),
+            inactive_after_months=int(value["inactive_after_months"]),
+            reactivate_after_months=int(value["reactivate_after_months"]),
+            abc_a_share=float(value["abc_a_share"]),
+            abc_b_share=float(value["abc_b_share"]),
+            pyramid_pcts=tuple(
+                (level, float(value[f"pyramid_{level}_pct"]))
+                for level in ("top", "large", "medium")
+            ),
+            potential_high=float(value["potential_high"]),
+            potential_medium=float(value["potential_medium"]),
+            planning_horizon_weeks=int(value["planning_horizon_weeks"]),
+            prospect_follow_up_days=int(value["prospect_follow_up_days"]),
+        )
+
 
 _DAY = pd.Timedelta(days=1)
 
@@ -120,9 +150,11 @@ def link_customers(customers: pd.DataFrame, relations: pd.DataFrame) -> pd.DataF
     return linked
 
 
-def relation_facts(data: dict[str, pd.DataFrame], as_of: pd.Timestamp) -> pd.DataFrame:
+def relation_facts(
+    data: dict[str, pd.DataFrame], as_of: pd.Timestamp, rules: Rules
+) -> pd.DataFrame:
     relations, invoices = data["relations"], data["invoices"]
-    window_start = as_of - pd.DateOffset(months=REVENUE_WINDOW_MONTHS)
+    window_start = as_of - pd.DateOffset(months=rules.revenue_window_months)
 
     amounts = data["lines"].groupby("invoice_id", sort=False)["amount_excl_vat"].sum()
     invoices = invoices[invoices["invoice_date"] <= as_of].copy()
@@ -165,9 +197,9 @@ def relation_facts(data: dict[str, pd.DataFrame], as_of: pd.Timestamp) -> pd.Dat
     return facts
 
 
-def relation_kinds(facts: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
-    inactive_before = as_of - pd.DateOffset(months=INACTIVE_AFTER_MONTHS)
-    reactivate_before = as_of - pd.DateOffset(months=REACTIVATE_AFTER_MONTHS)
+def relation_kinds(facts: pd.DataFrame, as_of: pd.Timestamp, rules: Rules) -> pd.DataFrame:
+    inactive_before = as_of - pd.DateOffset(months=rules.inactive_after_months)
+    reactivate_before = as_of - pd.DateOffset(months=rules.reactivate_after_months)
     has_invoice = facts["last_invoice_date"].notna()
     kind = _select(
         [
@@ -184,7 +216,7 @@ def relation_kinds(facts: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     return kinds
 
 
-def customer_abc(kinds: pd.DataFrame) -> pd.DataFrame:
+def customer_abc(kinds: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     revenue = kinds.loc[kinds["revenue_12m"] > 0, ["revenue_12m"]].reset_index()
     revenue = revenue.sort_values(["revenue_12m", "relation_id"], ascending=[False, True])
     total = revenue["revenue_12m"].sum()
@@ -193,14 +225,17 @@ def customer_abc(kinds: pd.DataFrame) -> pd.DataFrame:
     revenue["cumulative_share"] = cumulative / total
     revenue["share_above"] = (cumulative - revenue["revenue_12m"]) / total
     revenue["abc_class"] = _select(
-        [revenue["share_above"] < ABC_A_SHARE, revenue["share_above"] < ABC_B_SHARE],
+        [
+            revenue["share_above"] < rules.abc_a_share,
+            revenue["share_above"] < rules.abc_b_share,
+        ],
         ["A", "B"],
         "C",
     )
     return revenue
 
 
-def customer_pyramid(kinds: pd.DataFrame) -> pd.DataFrame:
+def customer_pyramid(kinds: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     pyramid = kinds[["relation_kind", "revenue_12m", "account_manager_id"]].reset_index()
     active = pyramid[pyramid["relation_kind"] == "active"].sort_values(
         ["revenue_12m", "relation_id"], ascending=[False, True]
@@ -213,7 +248,7 @@ def customer_pyramid(kinds: pd.DataFrame) -> pd.DataFrame:
     level[is_active] = "small"
     paying = is_active & (pyramid["revenue_12m"] > 0).to_numpy()
     # Top down: the highest level whose cut-off the rank is within wins.
-    for name, pct in reversed(PYRAMID_PCTS):
+    for name, pct in reversed(rules.pyramid_pcts):
         within = paying & (pyramid["active_rank"] <= math.ceil(pct / 100.0 * n_active)).to_numpy()
         level[within] = name
     pyramid["pyramid_level"] = level
@@ -221,7 +256,7 @@ def customer_pyramid(kinds: pd.DataFrame) -> pd.DataFrame:
 
 
 def service_level_proposals(
-    kinds: pd.DataFrame, abc: pd.DataFrame, matrix: pd.DataFrame
+    kinds: pd.DataFrame, abc: pd.DataFrame, matrix: pd.DataFrame, rules: Rules
 ) -> pd.DataFrame:
     customers = kinds.loc[
         kinds["relation_kind"].isin(["active", "inactive"]),
@@ -233,8 +268,8 @@ def service_level_proposals(
     customers["revenue_score"] = customers["abc_class"].map({"A": 3, "B": 2}).fillna(1)
     customers["potential_score"] = _select(
         [
-            customers["growth_potential"] >= POTENTIAL_HIGH,
-            customers["growth_potential"] >= POTENTIAL_MEDIUM,
+            customers["growth_potential"] >= rules.potential_high,
+            customers["growth_potential"] >= rules.potential_medium,
         ],
         [3, 2],
         1,
@@ -254,10 +289,11 @@ def visit_plan(
     salespeople: pd.DataFrame,
     seeds: dict[str, pd.DataFrame],
     as_of: pd.Timestamp,
+    rules: Rules,
 ) -> pd.DataFrame:
     first_week_start = as_of - pd.Timedelta(days=as_of.weekday()) + pd.Timedelta(days=7)
-    horizon_end = first_week_start + pd.Timedelta(days=7 * PLANNING_HORIZON_WEEKS - 1)
-    follow_up_before = as_of - pd.Timedelta(days=PROSPECT_FOLLOW_UP_DAYS)
+    horizon_end = first_week_start + pd.Timedelta(days=7 * rules.planning_horizon_weeks - 1)
+    follow_up_before = as_of - pd.Timedelta(days=rules.prospect_follow_up_days)
 
     assigned = (
         kinds[
@@ -348,9 +384,9 @@ def visit_plan(
     candidates["priority"] = candidates.groupby("account_manager_id").cumcount() + 1
     per_week = candidates["visits_per_week"].where(candidates["visits_per_week"] > 0)
     week_index = np.floor((candidates["priority"] - 1) / per_week)
-    candidates["within_capacity"] = (week_index < PLANNING_HORIZON_WEEKS).fillna(False)
+    candidates["within_capacity"] = (week_index < rules.planning_horizon_weeks).fillna(False)
     candidates["week_number"] = (week_index + 1).where(
-        candidates["within_capacity"], PLANNING_HORIZON_WEEKS
+        candidates["within_capacity"], rules.planning_horizon_weeks
     )
     return candidates[
         [
@@ -381,7 +417,7 @@ def read_seeds(seeds_dir: Path) -> dict[str, pd.DataFrame]:
     return seeds
 
 
-def run(sources: Path, seeds_dir: Path, out: Path, as_of: pd.Timestamp) -> dict:
+def run(sources: Path, seeds_dir: Path, out: Path, as_of: pd.Timestamp, rules: Rules) -> dict:
     timings = {}
     started = time.perf_counter()
     data = load(sources)
@@ -389,12 +425,13 @@ def run(sources: Path, seeds_dir: Path, out: Path, as_of: pd.Timestamp) -> dict:
     timings["read"] = time.perf_counter() - started
 
     step = time.perf_counter()
-    facts = relation_facts(data, as_of)
-    kinds = relation_kinds(facts, as_of)
-    abc = customer_abc(kinds)
-    pyramid = customer_pyramid(kinds)
-    proposals = service_level_proposals(kinds, abc, data["seeds"]["service_level_matrix"])
-    plan = visit_plan(kinds, proposals, data["salespeople"], data["seeds"], as_of)
+    facts = relation_facts(data, as_of, rules)
+    kinds = relation_kinds(facts, as_of, rules)
+    abc = customer_abc(kinds, rules)
+    pyramid = customer_pyramid(kinds, rules)
+    matrix = data["seeds"]["service_level_matrix"]
+    proposals = service_level_proposals(kinds, abc, matrix, rules)
+    plan = visit_plan(kinds, proposals, data["salespeople"], data["seeds"], as_of, rules)
     timings["compute"] = time.perf_counter() - step
 
     step = time.perf_counter()
@@ -418,9 +455,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--as-of", required=True)
+    parser.add_argument(
+        "--parameters", type=Path, required=True, help="JSON name -> value of rule_parameters"
+    )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
-    timings = run(args.sources, args.seeds, args.out, pd.Timestamp(args.as_of))
+    rules = Rules.from_parameters(json.loads(args.parameters.read_text()))
+    timings = run(args.sources, args.seeds, args.out, pd.Timestamp(args.as_of), rules)
     if args.json:
         args.json.write_text(json.dumps(timings, indent=1))
     print(" ".join(f"{key} {value:.2f} s" for key, value in timings.items()))

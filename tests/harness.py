@@ -1,0 +1,119 @@
+"""The one way the tests run dbt, the Dagster pipeline and the dashboard.
+
+Every test that needs one of them goes through here, so a change in how the project runs
+(a flag, an environment variable, the dbt of another Python environment) is made once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+from collections.abc import Mapping
+from pathlib import Path
+
+from orchestration.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, REPO_ROOT
+
+AS_OF = dt.date(2026, 11, 23)
+APP_ENTRY = str(REPO_ROOT / "app" / "streamlit_app.py")
+
+
+# --- dbt ------------------------------------------------------------------------------------
+
+
+def dbt_command(
+    args: list[str],
+    *,
+    project: Path = DBT_PROJECT_DIR,
+    artifacts: Path | None = None,
+) -> list[str]:
+    """This environment's dbt with `args` on `project` (its own profile). With `artifacts`,
+    target and logs go there, so parallel runs never share dbt_project/target."""
+    command = [str(DBT_EXECUTABLE), *args, "--project-dir", str(project)]
+    command += ["--profiles-dir", str(project)]
+    if artifacts is not None:
+        command += [
+            "--target-path",
+            str(artifacts / "target"),
+            "--log-path",
+            str(artifacts / "logs"),
+        ]
+    return command
+
+
+def run_dbt(
+    args: list[str],
+    *,
+    env: Mapping[str, str] | None = None,
+    project: Path = DBT_PROJECT_DIR,
+    artifacts: Path | None = None,
+    check: bool = True,
+    timeout: float = 900,
+) -> subprocess.CompletedProcess:
+    """Run dbt to the end; with `check`, assert it succeeded (its output in the message)."""
+    done = subprocess.run(
+        dbt_command(args, project=project, artifacts=artifacts),
+        cwd=project,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if check:
+        assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    return done
+
+
+def ensure_dbt_manifest() -> None:
+    """Dagster's dbt assets need the manifest before the definitions are imported."""
+    if not (DBT_PROJECT_DIR / "target" / "manifest.json").exists():
+        subprocess.run(dbt_command(["parse", "--quiet"]), cwd=DBT_PROJECT_DIR, check=True)
+
+
+# --- the Dagster pipeline -------------------------------------------------------------------
+
+
+def pipeline_env(sources: Path, workdir: Path, as_of: dt.date = AS_OF) -> dict[str, str]:
+    """The environment of a pipeline run whose every file lives under `workdir`."""
+    return {
+        "PYRAMID_SOURCE_DIR": str(sources),
+        "PYRAMID_WAREHOUSE": str(workdir / "warehouse.duckdb"),
+        "PYRAMID_BUILD_WAREHOUSE": str(workdir / "build" / "warehouse.duckdb"),
+        "PYRAMID_AS_OF": as_of.isoformat(),
+        "DAGSTER_HOME": str(workdir / "dagster_home"),
+    }
+
+
+def run_job(env: dict[str, str], job_name: str = "nightly_refresh", run_config=None):
+    """Run a Dagster job in this process with `env` applied, restoring the environment."""
+    import dagster as dg
+
+    ensure_dbt_manifest()
+    saved = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)
+    Path(env["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
+    try:
+        from orchestration.definitions import defs
+
+        job = defs.resolve_job_def(job_name)
+        with dg.DagsterInstance.ephemeral() as instance:
+            return job.execute_in_process(
+                run_config=run_config or {}, instance=instance, raise_on_error=False
+            )
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+# --- the dashboard --------------------------------------------------------------------------
+
+
+def app_test(entry: str = APP_ENTRY, timeout: float = 60):
+    """The real Streamlit app (AppTest), not yet run."""
+    from streamlit.testing.v1 import AppTest
+
+    return AppTest.from_file(entry, default_timeout=timeout)
