@@ -27,7 +27,7 @@ DATE_PATTERNS = {"nl": "dd-MM-yyyy", "en": "yyyy-MM-dd"}
 DATETIME_PATTERNS = {"nl": "dd-MM-yyyy HH:mm", "en": "yyyy-MM-dd HH:mm"}
 
 
-def is_missing(value: object) -> bool:
+def _is_missing(value: object) -> bool:
     if value is None or value is pd.NA or value is pd.NaT:
         return True
     return isinstance(value, float) and math.isnan(value)
@@ -46,7 +46,7 @@ def _digits(decimals: int) -> str:
 
 def fmt_number(value: object, lang: str | None = None, decimals: int = 0) -> str:
     """1234567.5 -> '1.234.567,5' (nl) or '1,234,567.5' (en); missing -> ''."""
-    if is_missing(value):
+    if _is_missing(value):
         return ""
     lang = lang or current_language()
     return numbers.format_decimal(
@@ -60,7 +60,7 @@ def fmt_int(value: object, lang: str | None = None) -> str:
 
 def fmt_eur(value: object, lang: str | None = None, decimals: int = 0) -> str:
     """1234567 -> '€ 1.234.567' (nl) or '€1,234,567' (en); negatives: '€ -1.234' / '-€1,234'."""
-    if is_missing(value):
+    if _is_missing(value):
         return ""
     lang = lang or current_language()
     positive, negative = CURRENCY_PATTERNS[lang]
@@ -83,14 +83,14 @@ def _percent(points: Decimal, lang: str, decimals: int) -> str:
 
 def fmt_pct(value: object, lang: str | None = None, decimals: int = 1) -> str:
     """A fraction: 0.125 -> '12,5%' (nl) or '12.5%' (en)."""
-    if is_missing(value):
+    if _is_missing(value):
         return ""
     return _percent(_rounded(float(value) * 100, decimals), lang or current_language(), decimals)
 
 
 def fmt_pct_points(value: object, lang: str | None = None, decimals: int = 1) -> str:
     """A value already in percent (a seed's max_discount_pct): 7.5 -> '7,5%' (nl)."""
-    if is_missing(value):
+    if _is_missing(value):
         return ""
     return _percent(_rounded(value, decimals), lang or current_language(), decimals)
 
@@ -107,7 +107,7 @@ def _as_datetime(value: object) -> dt.datetime | dt.date:
 
 def fmt_date(value: object, lang: str | None = None) -> str:
     """23-11-2026 (nl) or 2026-11-23 (en); missing -> ''."""
-    if is_missing(value):
+    if _is_missing(value):
         return ""
     lang = lang or current_language()
     value = _as_datetime(value)
@@ -118,7 +118,7 @@ def fmt_date(value: object, lang: str | None = None) -> str:
 
 def fmt_datetime(value: object, lang: str | None = None) -> str:
     """23-11-2026 14:05 (nl) or 2026-11-23 14:05 (en), in the value's own time; missing -> ''."""
-    if is_missing(value):
+    if _is_missing(value):
         return ""
     lang = lang or current_language()
     value = _as_datetime(value)
@@ -129,7 +129,7 @@ def fmt_datetime(value: object, lang: str | None = None) -> str:
 
 
 def fmt_bool(value: object, lang: str | None = None) -> str:
-    if is_missing(value):
+    if _is_missing(value):
         return ""
     return t("yes" if bool(value) else "no", lang)
 
@@ -162,7 +162,7 @@ CRITERION_UNITS = {
 
 def fmt_raw_value(criterion: str, value: object, lang: str | None = None) -> str:
     """A criterion's raw value in its unit; an unknown value shows as 'onbekend'."""
-    if is_missing(value):
+    if _is_missing(value):
         return label("band", "missing", lang)
     unit = CRITERION_UNITS.get(criterion)
     if unit == "eur":
