@@ -1,7 +1,7 @@
 """The login in front of every page, and the notice in open mode.
 
 With `PYRAMID_USERS_FILE` set, nothing but the login form shows until a user of that file
-logs in; the logged-in user's scope is then applied by the data layer (`app/data.py`) to
+logs in; the logged-in user's scope is then applied by the data layer (`app/data/scope.py`) to
 every query. Without it the dashboard runs open: `make app` binds it to 127.0.0.1 only
 (`app/launch.py`), and every page says so.
 """
@@ -13,7 +13,8 @@ import time
 
 import streamlit as st
 
-from app import data, users
+from app import users
+from app.data import scope
 from app.i18n import t
 
 FAILED_KEY = "auth_failed_attempts"
@@ -40,7 +41,7 @@ def _client_is_local() -> bool:
 
 
 def _logout() -> None:
-    st.session_state.pop(data.AUTH_USER_KEY, None)
+    st.session_state.pop(scope.AUTH_USER_KEY, None)
 
 
 def require_login() -> users.User | None:
@@ -58,7 +59,7 @@ def require_login() -> users.User | None:
         message = t("auth.file_error", detail=error)
         _only_page(lambda: st.error(message), "geen-toegang")
 
-    session = st.session_state.get(data.AUTH_USER_KEY)
+    session = st.session_state.get(scope.AUTH_USER_KEY)
     if session:
         user = known.get(session["username"])
         # A user removed or changed in the file is logged out at their next click.
@@ -110,7 +111,7 @@ def _login_page() -> None:
         st.error(t("auth.failed"))
         return
     st.session_state.pop(FAILED_KEY, None)
-    st.session_state[data.AUTH_USER_KEY] = {
+    st.session_state[scope.AUTH_USER_KEY] = {
         "username": user.username,
         "role": user.role,
         "salesperson_id": user.salesperson_id,

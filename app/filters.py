@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import data
+from app.data import scope, shell
 from app.i18n import t
 
 KEYS = {
@@ -43,9 +43,9 @@ def _selectbox(name: str, values: list[str], format_func) -> str | None:
     return None if choice == ALL else choice
 
 
-def sidebar_filters() -> data.Filters:
+def sidebar_filters() -> scope.Filters:
     """Draw the filters in the sidebar and return the choice (None = all)."""
-    options = data.filter_options()
+    options = shell.filter_options()
     names = dict(
         zip(
             options["salespeople"]["salesperson_id"],
@@ -58,10 +58,10 @@ def sidebar_filters() -> data.Filters:
         salesperson = _selectbox("salesperson", list(names), lambda v: f"{names[v]} ({v})")
         region = _selectbox("region", options["regions"], str)
         sector = _selectbox("sector", options["sectors"], str)
-    return data.Filters(salesperson_id=salesperson, region=region, sector=sector)
+    return scope.Filters(salesperson_id=salesperson, region=region, sector=sector)
 
 
-def describe(filters: data.Filters) -> str:
+def describe(filters: scope.Filters) -> str:
     """The active filters in words, for a caption; empty when none."""
     parts = [value for value in (filters.salesperson_id, filters.region, filters.sector) if value]
     return t("filter.active", what=", ".join(parts)) if parts else ""

@@ -7,7 +7,9 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from app import data, i18n
+from app import i18n, tables
+from app.data import shell
+from app.formatting import fmt_date, fmt_datetime, fmt_int
 from app.i18n import t
 
 
@@ -15,7 +17,7 @@ def page_header(title_key: str) -> dict:
     """Title plus as_of and freshness; stops the page with an explanation when there is
     no usable warehouse (the entry script catches data errors raised later on)."""
     st.title(t(title_key))
-    fresh = data.freshness()
+    fresh = shell.freshness()
     st.caption(freshness_line(fresh))
     return fresh
 
@@ -37,10 +39,10 @@ def freshness_line(fresh: dict, lang: str | None = None) -> str:
     return t(
         "fresh.caption",
         lang,
-        as_of=i18n.fmt_date(fresh["as_of_date"], lang) or unknown,
-        published=i18n.fmt_datetime(fresh["published_at"], lang) or unknown,
+        as_of=fmt_date(fresh["as_of_date"], lang) or unknown,
+        published=fmt_datetime(fresh["published_at"], lang) or unknown,
         age=_age(fresh["published_at"], lang),
-        loaded=i18n.fmt_datetime(fresh["loaded_at"], lang) or unknown,
+        loaded=fmt_datetime(fresh["loaded_at"], lang) or unknown,
     )
 
 
@@ -56,14 +58,14 @@ def table(
         st.info(t("rows.none"))
         return
     st.dataframe(
-        i18n.styled(frame, columns=columns),
+        tables.styled(frame, columns=columns),
         hide_index=True,
         width="stretch",
         key=key,
         height=height or "auto",
     )
     if total is not None:
-        st.caption(t("rows.shown", shown=i18n.fmt_int(len(frame)), total=i18n.fmt_int(total)))
+        st.caption(t("rows.shown", shown=fmt_int(len(frame)), total=fmt_int(total)))
 
 
 def chart(spec, key: str | None = None, **kwargs):

@@ -7,7 +7,8 @@ explanation instead of a stack trace.
 
 import streamlit as st
 
-from app import auth, data, filters, i18n
+from app import auth, filters, i18n
+from app.data import scope
 from app.i18n import t
 
 st.set_page_config(
@@ -44,13 +45,13 @@ page = st.navigation(
     ]
 )
 try:
-    with data.batch():
+    with scope.batch():
         page.run()
-except data.WarehouseNotBuilt:
-    st.info(t("wh.missing", path=data.warehouse_path()), icon=":material/info:")
-except data.WarehouseIncomplete as error:
+except scope.WarehouseNotBuilt:
+    st.info(t("wh.missing", path=scope.warehouse_path()), icon=":material/info:")
+except scope.WarehouseIncomplete as error:
     st.warning(
-        t("wh.incomplete", path=data.warehouse_path(), detail=error), icon=":material/warning:"
+        t("wh.incomplete", path=scope.warehouse_path(), detail=error), icon=":material/warning:"
     )
-except data.NotAuthenticated:
+except scope.NotAuthenticated:
     st.error(t("auth.required"))

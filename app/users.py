@@ -13,7 +13,7 @@ localhost only (see `app/launch.py`). One table per user:
     password = "scrypt$..."
 
 A manager sees every relation; a salesperson only the relations whose account manager
-they are (enforced in `app/data.py`). Manage the file with the command line:
+they are (enforced in `app/data/scope.py`). Manage the file with the command line:
 
     python -m app.users add --username piet --role salesperson --salesperson-id S001
     python -m app.users remove --username piet

@@ -5,6 +5,7 @@ and the queries on their own."""
 from __future__ import annotations
 
 import shutil
+import string
 from pathlib import Path
 
 import altair as alt
@@ -13,7 +14,15 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app import charts, data, i18n
+from app import formatting, i18n, tables
+from app.charts import abc as abc_charts
+from app.charts import data_quality as data_quality_charts
+from app.charts import pyramid as pyramid_charts
+from app.charts import relation_kinds as relation_kinds_charts
+from app.charts import scoring as scoring_charts
+from app.charts import service_levels as service_levels_charts
+from app.charts import visit_planning as visit_planning_charts
+from app.data import abc, pyramid, relation_kinds, scope, scoring, service_levels, visit_planning
 from orchestration.settings import REPO_ROOT
 
 ENTRY = str(REPO_ROOT / "app" / "streamlit_app.py")
@@ -105,7 +114,7 @@ def test_every_page_renders_in_both_languages(warehouse, lang):
         title = at.title[0].value
         assert title == i18n.t(PAGE_TITLES[page], lang), page
         assert title != i18n.t(PAGE_TITLES[page], other), page
-        as_of = i18n.fmt_date(pd.Timestamp("2026-11-23"), lang)
+        as_of = formatting.fmt_date(pd.Timestamp("2026-11-23"), lang)
         assert any(as_of in caption.value for caption in at.caption), page
         assert not at.error, page
         if page != "data_quality":  # its charts appear only when rows were rejected
@@ -132,7 +141,7 @@ def test_english_mode_shows_english_labels(warehouse):
 def test_pyramid_counts_equal_the_mart_and_follow_a_filter(warehouse):
     at = show(open_app(), "pyramid")
     assert pyramid_table(at) == expected_levels(warehouse)
-    assert at.metric[0].value == i18n.fmt_int(sum(expected_levels(warehouse).values()))
+    assert at.metric[0].value == formatting.fmt_int(sum(expected_levels(warehouse).values()))
     spec = at.get("vega_lite_chart")[0].proto.spec
     assert "Groot" in spec and "Middel" in spec and "Klein" in spec
 
@@ -183,27 +192,27 @@ def test_hostile_search_returns_nothing_and_raises_nothing(warehouse):
 
 
 def test_hostile_filter_values_reach_sql_as_parameters_only(warehouse):
-    data.set_caching(False)
+    scope.set_caching(False)
     try:
-        hostile = data.Filters(salesperson_id=HOSTILE, region=HOSTILE, sector=HOSTILE)
-        assert data.pyramid_levels(hostile).empty
-        assert data.pyramid_relations("top", hostile)[1] == 0
-        assert data.pyramid_relations("top", search=HOSTILE)[1] == 0
-        assert data.kind_counts(hostile).empty
-        assert data.pareto_points(hostile).empty
-        assert data.score_matrix(hostile).empty
-        assert data.score_search(search=HOSTILE).empty
-        assert data.score_components(HOSTILE).empty
-        assert data.review_movements(HOSTILE).empty
-        assert data.visit_plan(HOSTILE)[1] == 0
-        assert data.visit_plan(None, (HOSTILE,))[1] == 0
+        hostile = scope.Filters(salesperson_id=HOSTILE, region=HOSTILE, sector=HOSTILE)
+        assert pyramid.pyramid_levels(hostile).empty
+        assert pyramid.pyramid_relations("top", hostile)[1] == 0
+        assert pyramid.pyramid_relations("top", search=HOSTILE)[1] == 0
+        assert relation_kinds.kind_counts(hostile).empty
+        assert abc.pareto_points(hostile).empty
+        assert scoring.score_matrix(hostile).empty
+        assert scoring.score_search(search=HOSTILE).empty
+        assert scoring.score_components(HOSTILE).empty
+        assert service_levels.review_movements(HOSTILE).empty
+        assert visit_planning.visit_plan(HOSTILE)[1] == 0
+        assert visit_planning.visit_plan(None, (HOSTILE,))[1] == 0
         # the marts are untouched and still answer
         assert (
-            data.pyramid_levels()["relations"].sum()
+            pyramid.pyramid_levels()["relations"].sum()
             == sql(warehouse, "select count(*) from marts.customer_pyramid").iloc[0, 0]
         )
     finally:
-        data.set_caching(True)
+        scope.set_caching(True)
 
 
 @pytest.mark.slow
@@ -254,20 +263,20 @@ def test_visit_plan_for_one_salesperson_lists_only_their_relations(warehouse):
 
 
 def test_visit_plan_csv_has_no_personal_data_and_dutch_separators(warehouse):
-    data.set_caching(False)
+    scope.set_caching(False)
     try:
-        plan, total = data.visit_plan(None, limit=50)
+        plan, total = visit_planning.visit_plan(None, limit=50)
     finally:
-        data.set_caching(True)
+        scope.set_caching(True)
     assert total > 0
     columns = ["priority", "week_start", "reason", "relation_name", "revenue_12m"]
-    dutch = i18n.to_csv(plan, columns, "nl").decode("utf-8-sig").splitlines()
+    dutch = tables.to_csv(plan, columns, "nl").decode("utf-8-sig").splitlines()
     assert dutch[0] == "Prioriteit;Week van;Reden;Relatie;Omzet 12 mnd"
-    english = i18n.to_csv(plan, columns, "en").decode("utf-8-sig").splitlines()
+    english = tables.to_csv(plan, columns, "en").decode("utf-8-sig").splitlines()
     assert english[0] == "Priority,Week of,Reason,Relation,Revenue 12 m"
     personal = {"email", "phone", "contact", "first_name", "last_name", "contact_name"}
     assert not personal & {c.lower() for c in plan.columns}
-    assert not any(word in c for c in data.VISIT_COLUMNS for word in ("email", "phone"))
+    assert not any(word in c for c in visit_planning.VISIT_COLUMNS for word in ("email", "phone"))
 
 
 # --- empty states and a missing warehouse -----------------------------------------------
@@ -342,11 +351,11 @@ def test_incomplete_warehouse_is_explained(tmp_path, monkeypatch):
 
 # --- queries on their own ---------------------------------------------------------------
 def test_pareto_is_downsampled_and_keeps_the_class_boundaries(warehouse):
-    data.set_caching(False)
+    scope.set_caching(False)
     try:
-        points = data.pareto_points(max_points=20)
+        points = abc.pareto_points(max_points=20)
     finally:
-        data.set_caching(True)
+        scope.set_caching(True)
     mart = sql(warehouse, "select * from marts.customer_abc order by revenue_rank")
     assert len(points) <= 20 + 2 * 3 + 3
     curve = points[points["position"] > 0]
@@ -363,15 +372,15 @@ def test_pareto_is_downsampled_and_keeps_the_class_boundaries(warehouse):
 
 
 def test_cache_follows_a_new_publication(scratch_warehouse):
-    before = data.warehouse_version(scratch_warehouse)
-    first = data.pyramid_levels()["relations"].sum()
+    before = scope.warehouse_version(scratch_warehouse)
+    first = pyramid.pyramid_levels()["relations"].sum()
     replacement = scratch_warehouse.with_name("new.duckdb")
     shutil.copy(scratch_warehouse, replacement)
     with duckdb.connect(str(replacement)) as con:
         con.execute("delete from marts.customer_pyramid where pyramid_level = 'suspect'")
     replacement.replace(scratch_warehouse)  # what the nightly publish does
-    assert data.warehouse_version(scratch_warehouse) != before
-    assert data.pyramid_levels()["relations"].sum() < first
+    assert scope.warehouse_version(scratch_warehouse) != before
+    assert pyramid.pyramid_levels()["relations"].sum() < first
 
 
 # --- chart builders ---------------------------------------------------------------------
@@ -393,7 +402,7 @@ def layer_data(chart: alt.TopLevelMixin) -> list[dict]:
 
 
 def test_pyramid_chart_is_a_pyramid_with_every_level():
-    chart = charts.pyramid_chart(LEVELS, "nl")
+    chart = pyramid_charts.pyramid_chart(LEVELS, "nl")
     assert isinstance(chart, alt.LayerChart)
     rows = layer_data(chart)
     assert [r["level_label"] for r in rows] == [
@@ -413,7 +422,7 @@ def test_pyramid_chart_is_a_pyramid_with_every_level():
     spec = chart.to_dict()
     assert spec["config"]["locale"]["number"]["decimal"] == ","
     assert spec["params"][0]["name"] == "level"
-    english = layer_data(charts.pyramid_chart(LEVELS, "en"))
+    english = layer_data(pyramid_charts.pyramid_chart(LEVELS, "en"))
     assert english[1]["level_label"] == "Large"
     assert english[3]["detail"] == "800 relations · 5.0% share of revenue"
 
@@ -445,11 +454,11 @@ def test_chart_builders_give_valid_vega_lite():
         }
     )
     built = [
-        charts.level_shares_chart(LEVELS, "en"),
-        charts.pareto_chart(points, "nl", 0.8, 0.95),
-        charts.abc_classes_chart(classes, "en"),
-        charts.score_matrix_chart(cells, "nl", 3.0, 3.0, 0.2),
-        charts.score_histogram_chart(
+        pyramid_charts.level_shares_chart(LEVELS, "en"),
+        abc_charts.pareto_chart(points, "nl", 0.8, 0.95),
+        abc_charts.abc_classes_chart(classes, "en"),
+        scoring_charts.score_matrix_chart(cells, "nl", 3.0, 3.0, 0.2),
+        scoring_charts.score_histogram_chart(
             pd.DataFrame(
                 {"score_bin": [1.5, 3.2], "passes_cutoff": [False, True], "customers": [5, 7]}
             ),
@@ -457,10 +466,10 @@ def test_chart_builders_give_valid_vega_lite():
             3.0,
             0.1,
         ),
-        charts.kind_counts_chart(
+        relation_kinds_charts.kind_counts_chart(
             pd.DataFrame({"relation_kind": ["active", "suspect"], "relations": [3, 4]}), "nl"
         ),
-        charts.kind_movements_chart(
+        relation_kinds_charts.kind_movements_chart(
             pd.DataFrame(
                 {
                     "change_month": [pd.Timestamp("2027-01-01")],
@@ -471,10 +480,10 @@ def test_chart_builders_give_valid_vega_lite():
             ),
             "nl",
         ),
-        charts.movements_chart(
+        service_levels_charts.movements_chart(
             pd.DataFrame({"movement": ["promoted", "new"], "customers": [3, 9]}), "en"
         ),
-        charts.service_mix_chart(
+        service_levels_charts.service_mix_chart(
             pd.DataFrame(
                 {
                     "basis": ["effective_level", "proposed_level"],
@@ -484,7 +493,7 @@ def test_chart_builders_give_valid_vega_lite():
             ),
             "nl",
         ),
-        charts.visit_weeks_chart(
+        visit_planning_charts.visit_weeks_chart(
             pd.DataFrame(
                 {
                     "week_number": [1, 4],
@@ -497,7 +506,7 @@ def test_chart_builders_give_valid_vega_lite():
             "nl",
             20,
         ),
-        charts.score_components_chart(
+        scoring_charts.score_components_chart(
             pd.DataFrame(
                 {
                     "criterion": ["revenue_12m", "relationship_rating"],
@@ -509,7 +518,7 @@ def test_chart_builders_give_valid_vega_lite():
             ),
             "en",
         ),
-        charts.reject_counts_chart(
+        data_quality_charts.reject_counts_chart(
             pd.DataFrame(
                 {"source_table": ["crm_relations"], "reason": ["bad"], "rejected_rows": [2]}
             ),
@@ -530,14 +539,14 @@ def test_chart_builders_give_valid_vega_lite():
 
 def test_every_chart_sees_only_aggregates(warehouse):
     """At most a few hundred rows reach Altair, however many relations there are."""
-    data.set_caching(False)
+    scope.set_caching(False)
     try:
-        assert len(data.pareto_points()) <= data.PARETO_MAX_POINTS + 10
-        assert len(data.score_matrix()) <= (4 / data.SCORE_BIN + 1) ** 2 * 4
-        assert len(data.score_histogram()) <= 2 * (4 / data.SCORE_HISTOGRAM_BIN + 1)
-        assert len(data.visit_weeks()) <= 4 * 8 * 2
+        assert len(abc.pareto_points()) <= abc.PARETO_MAX_POINTS + 10
+        assert len(scoring.score_matrix()) <= (4 / scoring.SCORE_BIN + 1) ** 2 * 4
+        assert len(scoring.score_histogram()) <= 2 * (4 / scoring.SCORE_HISTOGRAM_BIN + 1)
+        assert len(visit_planning.visit_weeks()) <= 4 * 8 * 2
     finally:
-        data.set_caching(True)
+        scope.set_caching(True)
 
 
 # --- formatting -------------------------------------------------------------------------
@@ -553,31 +562,61 @@ def test_every_chart_sees_only_aggregates(warehouse):
     ],
 )
 def test_euro_formatting(value, nl, en):
-    assert i18n.fmt_eur(value, "nl") == nl
-    assert i18n.fmt_eur(value, "en") == en
+    assert formatting.fmt_eur(value, "nl") == nl
+    assert formatting.fmt_eur(value, "en") == en
 
 
 def test_number_percent_and_date_formatting():
-    assert i18n.fmt_pct(0.125, "nl") == "12,5%"
-    assert i18n.fmt_pct(0.125, "en") == "12.5%"
-    assert i18n.fmt_pct(1, "nl", 0) == "100%"
-    assert i18n.fmt_number(1234.5678, "nl", 2) == "1.234,57"
-    assert i18n.fmt_number(1234.5678, "en", 2) == "1,234.57"
-    assert i18n.fmt_number(-0.0001, "nl", 1) == "0,0"
-    assert i18n.fmt_int(5000, "nl") == "5.000"
-    assert i18n.fmt_eur(1234.5, "nl", 2) == "€ 1.234,50"
-    assert i18n.fmt_date(pd.Timestamp("2026-11-23"), "nl") == "23-11-2026"
-    assert i18n.fmt_date("2026-11-23", "en") == "2026-11-23"
-    assert i18n.fmt_raw_value("share_of_wallet", 0.684, "nl") == "68,4%"
-    assert i18n.fmt_raw_value("revenue_12m", None, "en") == "missing"
-    assert i18n.vega_number_locale("nl")["thousands"] == "."
+    assert formatting.fmt_pct(0.125, "nl") == "12,5%"
+    assert formatting.fmt_pct(0.125, "en") == "12.5%"
+    assert formatting.fmt_pct(1, "nl", 0) == "100%"
+    assert formatting.fmt_number(1234.5678, "nl", 2) == "1.234,57"
+    assert formatting.fmt_number(1234.5678, "en", 2) == "1,234.57"
+    assert formatting.fmt_number(-0.0001, "nl", 1) == "0,0"
+    assert formatting.fmt_int(5000, "nl") == "5.000"
+    assert formatting.fmt_eur(1234.5, "nl", 2) == "€ 1.234,50"
+    assert formatting.fmt_date(pd.Timestamp("2026-11-23"), "nl") == "23-11-2026"
+    assert formatting.fmt_date("2026-11-23", "en") == "2026-11-23"
+    assert formatting.fmt_raw_value("share_of_wallet", 0.684, "nl") == "68,4%"
+    assert formatting.fmt_raw_value("revenue_12m", None, "en") == "missing"
+    assert formatting.vega_number_locale("nl")["thousands"] == "."
+
+
+def locale_entries(lang: str) -> dict[str, str]:
+    """Every text of a locale file by its path of keys, e.g. 'enums.pyramid_level.top'."""
+
+    def flatten(node: dict, prefix: str) -> dict[str, str]:
+        entries = {}
+        for key, value in node.items():
+            path = f"{prefix}{key}"
+            entries.update(flatten(value, path + ".") if isinstance(value, dict) else {path: value})
+        return entries
+
+    return flatten(i18n.catalog(lang), "")
+
+
+def test_locale_files_have_the_same_keys_and_placeholders():
+    dutch = locale_entries("nl")
+    for lang in i18n.LANGUAGES:
+        assert (i18n.LOCALES_DIR / f"{lang}.yaml").is_file(), lang
+        entries = locale_entries(lang)
+        assert set(entries) == set(dutch), lang
+        for key, text in entries.items():
+            assert isinstance(text, str) and text, (lang, key)
+            assert placeholders(text) == placeholders(dutch[key]), (lang, key)
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
 
 
 def test_every_string_and_label_exists_in_both_languages():
-    for table in (i18n.STRINGS, i18n.COLUMNS, *i18n.ENUMS.values()):
-        for key, entry in table.items():
-            assert set(entry) == set(i18n.LANGUAGES), key
-            assert all(entry.values()), key
+    for section in ("strings", "columns", "enums"):
+        keys = {lang: set(i18n.catalog(lang)[section]) for lang in i18n.LANGUAGES}
+        assert keys["nl"] == keys["en"], section
+    for lang in i18n.LANGUAGES:
+        for key, text in locale_entries(lang).items():
+            assert text, (lang, key)
     assert [i18n.label("pyramid_level", v) for v in i18n.PYRAMID_LEVELS] == [
         "Top",
         "Groot",
@@ -592,9 +631,9 @@ def test_every_string_and_label_exists_in_both_languages():
 
 def test_styled_table_translates_headers_and_keeps_numbers():
     frame = pd.DataFrame({"pyramid_level": ["large"], "revenue_12m": [1234.5], "is_lead": [True]})
-    styler = i18n.styled(frame, "en")
+    styler = tables.styled(frame, "en")
     assert list(styler.data.columns) == ["Level", "Revenue 12 m", "Lead"]
     assert styler.data["Revenue 12 m"].iloc[0] == 1234.5  # sortable as a number
     html = styler.to_html()
     assert "€1,235" in html and "Large" in html and "yes" in html
-    assert "€ 1.235" in i18n.styled(frame, "nl").to_html()
+    assert "€ 1.235" in tables.styled(frame, "nl").to_html()

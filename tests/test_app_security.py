@@ -7,9 +7,12 @@ Real Streamlit AppTest runs on the warehouse a real Dagster run built (`built_wa
 from __future__ import annotations
 
 import hashlib
+import importlib
 import inspect
 import io
 import os
+import pkgutil
+import re
 import stat
 from pathlib import Path
 
@@ -18,7 +21,20 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app import data, i18n, launch, users
+import app.data
+from app import formatting, i18n, launch, tables, users
+from app.data import (
+    abc,
+    data_quality,
+    parameters,
+    pyramid,
+    relation_kinds,
+    scope,
+    scoring,
+    service_levels,
+    shell,
+    visit_planning,
+)
 from orchestration.settings import REPO_ROOT
 from tests.test_app import ENTRY, PAGES, sql
 
@@ -171,8 +187,8 @@ def test_without_login_nothing_is_shown_and_the_data_layer_refuses(with_users):
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("pages/visit_planning.py")
     # Outside a logged-in session the data layer answers nothing (fails closed) ...
-    with pytest.raises(data.NotAuthenticated):
-        data.pyramid_levels()
+    with pytest.raises(scope.NotAuthenticated):
+        pyramid.pyramid_levels()
     # ... even to a page script run on its own, without the entry script's login.
     page = AppTest.from_file(str(REPO_ROOT / "app" / "pages" / "pyramid.py")).run()
     assert not page.dataframe and not page.metric
@@ -190,7 +206,7 @@ def test_a_failed_login_is_refused_without_saying_why(with_users, username, pass
     assert [e.value for e in at.error] == [i18n.t("auth.failed", "nl")]
     assert at.title[0].value == "Inloggen"
     assert not at.dataframe
-    assert data.AUTH_USER_KEY not in at.session_state
+    assert scope.AUTH_USER_KEY not in at.session_state
 
 
 def test_passwords_are_salted_scrypt_hashes_compared_in_constant_time(with_users):
@@ -268,7 +284,7 @@ def test_a_salesperson_sees_only_their_own_relations_on_every_page(with_users, s
                 assert set(element.value[header].dropna()) <= my_names, page
         if page == "pyramid":
             assert level_counts(at) == expected_levels(warehouse, "account_manager_id = ?", [me])
-            assert at.metric[0].value == i18n.fmt_int(len(mine))
+            assert at.metric[0].value == formatting.fmt_int(len(mine))
             assert at.sidebar.selectbox(key="filter_salesperson").options[1:] == [
                 f"{name} ({me})" for name in my_names
             ]
@@ -284,7 +300,7 @@ def test_a_salesperson_sees_only_their_own_relations_on_every_page(with_users, s
                 kind = next(
                     k for k in i18n.RELATION_KINDS if i18n.label("relation_kind", k) == metric.label
                 )
-                assert metric.value == i18n.fmt_int(expected.get(kind, 0))
+                assert metric.value == formatting.fmt_int(expected.get(kind, 0))
         if page == "visit_planning":
             assert at.selectbox(key="visit_salesperson").options == [
                 f"{name} ({me})" for name in my_names
@@ -299,15 +315,15 @@ def test_a_salesperson_sees_only_their_own_relations_on_every_page(with_users, s
     assert len(seen) > 20
 
     # every data function, including what a download fetches, under this user's scope
-    with data.scoped(me):
+    with scope.scoped(me):
         for name, frame in data_function_results().items():
             if "relation_id" in frame.columns:
                 assert set(frame["relation_id"].dropna()) <= mine, name
             if "salesperson_id" in frame.columns:
                 assert set(frame["salesperson_id"].dropna()) <= {me}, name
-        full, total = data.visit_plan(None, limit=data.CSV_LIMIT)
+        full, total = visit_planning.visit_plan(None, limit=scope.CSV_LIMIT)
         assert set(full["relation_id"]) <= mine and total == len(full)
-        assert data.rejects()[1] == 0 and data.unlinked_erp_customers()[1] == 0
+        assert data_quality.rejects()[1] == 0 and data_quality.unlinked_erp_customers()[1] == 0
 
 
 @pytest.mark.slow
@@ -328,22 +344,22 @@ def test_a_manager_sees_every_relation(with_users):
 def test_two_users_never_share_cached_rows(with_users, salespeople):
     warehouse = Path(os.environ["PYRAMID_WAREHOUSE"])
     first, second = salespeople[0], salespeople[-1]
-    with data.scoped(first):
-        mine = data.pyramid_levels()["relations"].sum()
-    with data.scoped(second):
-        theirs = data.pyramid_levels()["relations"].sum()
-    with data.scoped(None):
-        everyone = data.pyramid_levels()["relations"].sum()
+    with scope.scoped(first):
+        mine = pyramid.pyramid_levels()["relations"].sum()
+    with scope.scoped(second):
+        theirs = pyramid.pyramid_levels()["relations"].sum()
+    with scope.scoped(None):
+        everyone = pyramid.pyramid_levels()["relations"].sum()
     assert mine == len(own_relations(warehouse, first))
     assert theirs == len(own_relations(warehouse, second))
     assert everyone == sql(warehouse, "select count(*) from marts.customer_pyramid").iloc[0, 0]
 
 
 def test_a_table_without_a_scope_rule_is_empty_for_a_salesperson():
-    assert data.scope_rule("marts", "some_new_mart", ["customer_id", "amount"]) == "false"
-    assert data.scope_rule("marts", "dq_ingest_rejects", ["raw_value"]) == "false"
-    assert "relation_id in" in data.scope_rule("marts", "x", ["relation_id"])
-    assert data.scope_rule("config", "scoring_bands", ["criterion"]) == "true"
+    assert scope.scope_rule("marts", "some_new_mart", ["customer_id", "amount"]) == "false"
+    assert scope.scope_rule("marts", "dq_ingest_rejects", ["raw_value"]) == "false"
+    assert "relation_id in" in scope.scope_rule("marts", "x", ["relation_id"])
+    assert scope.scope_rule("config", "scoring_bands", ["criterion"]) == "true"
 
 
 # --- hostile input through every data function ------------------------------------------
@@ -359,56 +375,62 @@ HOSTILE_VALUES = [
 
 
 def data_function_results(value: str | None = None) -> dict[str, pd.DataFrame]:
-    """Every public query function of app/data.py, with `value` in every argument a user
+    """Every public query function of app/data/, with `value` in every argument a user
     can influence (filters, search, level, period, relation, salesperson, reasons)."""
-    filters = data.Filters(value, value, value) if value is not None else data.NO_FILTERS
+    filters = scope.Filters(value, value, value) if value is not None else scope.NO_FILTERS
     text = value
     results = {
-        "freshness": pd.DataFrame([data.freshness()]),
-        "filter_options": data.filter_options()["salespeople"],
-        "pyramid_levels": data.pyramid_levels(filters),
-        "pyramid_relations": data.pyramid_relations(text or "top", filters, text)[0],
-        "kind_counts": data.kind_counts(filters),
-        "leads": data.leads(filters)[0],
-        "reactivation_list": data.reactivation_list(filters)[0],
-        "kind_movements": data.kind_movements(filters),
-        "pareto_points": data.pareto_points(filters),
-        "abc_classes": data.abc_classes(filters),
-        "score_matrix": data.score_matrix(filters),
-        "score_groups": data.score_groups(filters),
-        "score_histogram": data.score_histogram(filters),
-        "score_search": data.score_search(filters, text),
-        "score_of": data.score_of(text or "R0000001"),
-        "score_components": data.score_components(text or "R0000001"),
-        "service_mix": data.service_mix(filters),
-        "review_movements": data.review_movements(text or "2026-H2", filters),
-        "review_moves": data.review_moves(text or "2026-H2", filters)[0],
-        "proposals_different": data.proposals_different(filters)[0],
-        "service_capacities": data.service_capacities(),
-        "salesperson_portfolio": data.salesperson_portfolio(),
-        "visit_weeks": data.visit_weeks(text),
-        "visit_plan": data.visit_plan(text, (text,) if text else None)[0],
-        "ingest_runs": data.ingest_runs(),
-        "reject_counts": data.reject_counts(),
-        "rejects": data.rejects()[0],
-        "unlinked_erp_customers": data.unlinked_erp_customers()[0],
-        "unassigned_relations": data.unassigned_relations()[0],
-        "unassigned_counts": data.unassigned_counts(),
+        "freshness": pd.DataFrame([shell.freshness()]),
+        "filter_options": shell.filter_options()["salespeople"],
+        "pyramid_levels": pyramid.pyramid_levels(filters),
+        "pyramid_relations": pyramid.pyramid_relations(text or "top", filters, text)[0],
+        "kind_counts": relation_kinds.kind_counts(filters),
+        "leads": relation_kinds.leads(filters)[0],
+        "reactivation_list": relation_kinds.reactivation_list(filters)[0],
+        "kind_movements": relation_kinds.kind_movements(filters),
+        "pareto_points": abc.pareto_points(filters),
+        "abc_classes": abc.abc_classes(filters),
+        "score_matrix": scoring.score_matrix(filters),
+        "score_groups": scoring.score_groups(filters),
+        "score_histogram": scoring.score_histogram(filters),
+        "score_search": scoring.score_search(filters, text),
+        "score_of": scoring.score_of(text or "R0000001"),
+        "score_components": scoring.score_components(text or "R0000001"),
+        "service_mix": service_levels.service_mix(filters),
+        "review_movements": service_levels.review_movements(text or "2026-H2", filters),
+        "review_moves": service_levels.review_moves(text or "2026-H2", filters)[0],
+        "proposals_different": service_levels.proposals_different(filters)[0],
+        "service_capacities": service_levels.service_capacities(),
+        "salesperson_portfolio": visit_planning.salesperson_portfolio(),
+        "visit_weeks": visit_planning.visit_weeks(text),
+        "visit_plan": visit_planning.visit_plan(text, (text,) if text else None)[0],
+        "ingest_runs": data_quality.ingest_runs(),
+        "reject_counts": data_quality.reject_counts(),
+        "rejects": data_quality.rejects()[0],
+        "unlinked_erp_customers": data_quality.unlinked_erp_customers()[0],
+        "unassigned_relations": data_quality.unassigned_relations()[0],
+        "unassigned_counts": data_quality.unassigned_counts(),
+        "rule_parameters": parameters.rule_parameters(),
     }
-    data.kind_history_versions()
-    data.latest_review_period()
+    parameters.drawn_parameters()
+    relation_kinds.kind_history_versions()
+    service_levels.latest_review_period()
     return results
 
 
 def test_every_query_function_is_covered():
-    """A new query function in app/data.py must join the hostile-input test."""
+    """A new query function in app/data/ must join the hostile-input test."""
+    modules = [
+        importlib.import_module(f"app.data.{info.name}")
+        for info in pkgutil.iter_modules(app.data.__path__)
+    ]
     source = inspect.getsource(data_function_results)
-    covered = {part.split("(")[0] for part in source.split("data.")[1:]}
+    names = {module.__name__.rsplit(".", 1)[1] for module in modules}
+    covered = {name for module, name in re.findall(r"(\w+)\.(\w+)\(", source) if module in names}
     not_queries = {
         "query",
         "run_query",
         "refresh_status",
-        "configured_vars",
         "current_scope",
         "scoped",
         "bind_scope",
@@ -417,11 +439,17 @@ def test_every_query_function_is_covered():
         "warehouse_version",
         "set_caching",
         "batch",
+        # the query helpers every query module shares
+        "scalar",
+        "limited",
+        "relation_filter",
+        "search_clause",
     }
     public = {
         name
-        for name, member in inspect.getmembers(data, inspect.isfunction)
-        if member.__module__ == "app.data" and not name.startswith("_")
+        for module in modules
+        for name, member in inspect.getmembers(module, inspect.isfunction)
+        if member.__module__ == module.__name__ and not name.startswith("_")
     }
     assert public - not_queries <= covered, sorted(public - not_queries - covered)
 
@@ -441,13 +469,13 @@ def warehouse_fingerprint(path: Path) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-@pytest.mark.parametrize("scope", [None, "salesperson"])
-def test_hostile_values_reach_sql_only_as_parameters(warehouse, salespeople, scope):
+@pytest.mark.parametrize("role", [None, "salesperson"])
+def test_hostile_values_reach_sql_only_as_parameters(warehouse, salespeople, role):
     before = warehouse_fingerprint(warehouse)
     mtime = warehouse.stat().st_mtime_ns
-    data.set_caching(False)
+    scope.set_caching(False)
     try:
-        with data.scoped(salespeople[0] if scope else None):
+        with scope.scoped(salespeople[0] if role else None):
             honest = data_function_results()
             for value in HOSTILE_VALUES:
                 results = data_function_results(value)
@@ -478,11 +506,11 @@ def test_hostile_values_reach_sql_only_as_parameters(warehouse, salespeople, sco
                 for name in ("service_capacities", "salesperson_portfolio", "ingest_runs"):
                     pd.testing.assert_frame_equal(results[name], honest[name])
             # and every value arriving through the Streamlit widgets, too
-            with pytest.raises(data.WarehouseIncomplete) as error:
-                data.query("select * from marts.no_such_mart where x = ?", [HOSTILE_VALUES[1]])
+            with pytest.raises(scope.WarehouseIncomplete) as error:
+                scope.query("select * from marts.no_such_mart where x = ?", [HOSTILE_VALUES[1]])
             assert "DROP" not in str(error.value)
     finally:
-        data.set_caching(True)
+        scope.set_caching(True)
     assert warehouse_fingerprint(warehouse) == before
     assert warehouse.stat().st_mtime_ns == mtime
     assert sql(warehouse, "select count(*) from marts.relation_kinds").iloc[0, 0] > 0
@@ -506,16 +534,16 @@ def test_hostile_values_through_the_widgets(warehouse):
 
 # --- personal data ----------------------------------------------------------------------
 def test_downloads_leave_out_personal_data_unless_asked(warehouse):
-    data.set_caching(False)
+    scope.set_caching(False)
     try:
-        plan, _ = data.visit_plan(None, limit=20)
+        plan, _ = visit_planning.visit_plan(None, limit=20)
     finally:
-        data.set_caching(True)
+        scope.set_caching(True)
     columns = ["priority", "relation_name", "salesperson_id", "salesperson_name"]
-    default = i18n.to_csv(plan, columns, "en").decode("utf-8-sig").splitlines()
+    default = tables.to_csv(plan, columns, "en").decode("utf-8-sig").splitlines()
     assert default[0] == "Priority,Relation," + i18n.column("salesperson_id", "en")
     assert not any(name in default[1] for name in plan["salesperson_name"])
-    asked = i18n.to_csv(plan, columns, "en", include_personal=True).decode("utf-8-sig")
+    asked = tables.to_csv(plan, columns, "en", include_personal=True).decode("utf-8-sig")
     assert i18n.column("salesperson_name", "en") in asked.splitlines()[0]
 
 

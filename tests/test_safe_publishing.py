@@ -2,7 +2,7 @@
 
 Real parts throughout: refreshes are `python -m orchestration.cli` processes (Dagster,
 dbt, DuckDB files), the reader is a separate process calling the dashboard's own data
-functions (app/data.py), and kills are SIGKILLs of the refresh's whole process group.
+functions (app/data/), and kills are SIGKILLs of the refresh's whole process group.
 """
 
 from __future__ import annotations
@@ -35,25 +35,25 @@ RUN_TIME_COLUMNS = {"loaded_at", "ingested_at", "published_at"}
 # combination that no single publication has.
 FINGERPRINT = r"""
 import json
-from app import data
+from app.data import abc, pyramid, relation_kinds, scope, service_levels, shell
 
-data.set_caching(False)
+scope.set_caching(False)
 
 
 def fingerprint():
-    with data.batch():
-        fresh = data.freshness()
-        levels = data.pyramid_levels()
-        kinds = data.kind_counts()
-        abc = data.abc_classes()
-        service = data.service_mix()
+    with scope.batch():
+        fresh = shell.freshness()
+        levels = pyramid.pyramid_levels()
+        kinds = relation_kinds.kind_counts()
+        classes = abc.abc_classes()
+        service = service_levels.service_mix()
     return {
         "as_of": str(fresh["as_of_date"]),
         "relations": int(kinds["relations"].sum()),
         "pyramid": {row.pyramid_level: int(row.relations) for row in levels.itertuples()},
         "kinds": {row.relation_kind: int(row.relations) for row in kinds.itertuples()},
         "revenue": round(float(kinds["revenue_12m"].sum()), 2),
-        "abc": {row.abc_class: int(row.customers) for row in abc.itertuples()},
+        "abc": {row.abc_class: int(row.customers) for row in classes.itertuples()},
         "service": sorted(
             [row.basis, row.service_level, int(row.customers)] for row in service.itertuples()
         ),
@@ -298,7 +298,7 @@ def test_sigkill_at_any_point_keeps_the_publication_and_the_next_refresh_succeed
 def test_failure_is_shown_on_the_data_quality_page(built_warehouse, tmp_path, monkeypatch):
     import shutil
 
-    from app import i18n
+    from app import formatting
 
     warehouse = tmp_path / "warehouse.duckdb"
     shutil.copy(built_warehouse, warehouse)
@@ -329,7 +329,7 @@ def test_failure_is_shown_on_the_data_quality_page(built_warehouse, tmp_path, mo
     errors = " ".join(element.value for element in at.error)
     assert "erp__invoices" in errors and "mislukt" in errors
     assert any("invoice_date is missing" in code.value for code in at.code)
-    assert i18n.fmt_datetime(dt.datetime(2026, 11, 22, 1, 5, tzinfo=dt.UTC).astimezone()) in (
+    assert formatting.fmt_datetime(dt.datetime(2026, 11, 22, 1, 5, tzinfo=dt.UTC).astimezone()) in (
         errors
     )
 

@@ -2,21 +2,23 @@
 
 import streamlit as st
 
-from app import charts, data, filters, i18n, layout
+from app import filters, i18n, layout
+from app.charts import abc as charts
+from app.data import abc as queries
+from app.data.parameters import drawn_parameters
+from app.formatting import fmt_int, fmt_pct
 from app.i18n import t
 
 layout.page_header("page.abc")
 chosen = filters.sidebar_filters()
 lang = i18n.current_language()
-shares = data.configured_vars()
+shares = drawn_parameters()
 a_share, b_share = shares["abc_a_share"], shares["abc_b_share"]
-st.markdown(
-    t("abc.intro", a=i18n.fmt_pct(a_share, decimals=0), b=i18n.fmt_pct(b_share, decimals=0))
-)
+st.markdown(t("abc.intro", a=fmt_pct(a_share, decimals=0), b=fmt_pct(b_share, decimals=0)))
 if chosen.is_active():
     st.caption(f"{filters.describe(chosen)}. {t('abc.filtered')}")
 
-classes = data.abc_classes(chosen)
+classes = queries.abc_classes(chosen)
 if classes.empty:
     st.info(t("abc.empty"))
     st.stop()
@@ -25,8 +27,8 @@ class_columns = st.columns(len(classes))
 for column, row in zip(class_columns, classes.itertuples(), strict=True):
     column.metric(
         f"{i18n.column('abc_class')} {row.abc_class}",
-        i18n.fmt_int(row.customers),
-        f"{i18n.fmt_pct(row.revenue_share)} {i18n.column('revenue_share').lower()}",
+        fmt_int(row.customers),
+        f"{fmt_pct(row.revenue_share)} {i18n.column('revenue_share').lower()}",
         delta_color="off",
         delta_arrow="off",
     )
@@ -34,13 +36,13 @@ for column, row in zip(class_columns, classes.itertuples(), strict=True):
 left, right = st.columns([3, 2])
 with left:
     st.subheader(t("abc.pareto"))
-    points = data.pareto_points(chosen)
+    points = queries.pareto_points(chosen)
     layout.chart(charts.pareto_chart(points, lang, a_share, b_share))
     st.caption(
         t(
             "abc.pareto.caption",
-            points=i18n.fmt_int(len(points)),
-            n=i18n.fmt_int(int(points["relation_total"].max())),
+            points=fmt_int(len(points)),
+            n=fmt_int(int(points["relation_total"].max())),
         )
     )
 with right:

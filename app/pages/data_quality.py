@@ -3,21 +3,24 @@ salesperson."""
 
 import streamlit as st
 
-from app import charts, data, i18n, layout
+from app import i18n, layout
+from app.charts import data_quality as charts
+from app.data import data_quality as queries
+from app.formatting import fmt_date, fmt_datetime, fmt_eur, fmt_int
 from app.i18n import t
 
 fresh = layout.page_header("page.dq")
 lang = i18n.current_language()
-runs = data.ingest_runs()
+runs = queries.ingest_runs()
 
 st.subheader(t("dq.fresh"))
 as_of_column, published_column, loaded_column, rejected_column = st.columns(4)
-as_of_column.metric(t("dq.metric.as_of"), i18n.fmt_date(fresh["as_of_date"]) or "—")
-published_column.metric(t("dq.metric.published"), i18n.fmt_datetime(fresh["published_at"]) or "—")
-loaded_column.metric(t("dq.metric.loaded"), i18n.fmt_datetime(fresh["loaded_at"]) or "—")
-rejected_column.metric(t("dq.metric.rejected"), i18n.fmt_int(int(runs["rows_rejected"].sum())))
+as_of_column.metric(t("dq.metric.as_of"), fmt_date(fresh["as_of_date"]) or "—")
+published_column.metric(t("dq.metric.published"), fmt_datetime(fresh["published_at"]) or "—")
+loaded_column.metric(t("dq.metric.loaded"), fmt_datetime(fresh["loaded_at"]) or "—")
+rejected_column.metric(t("dq.metric.rejected"), fmt_int(int(runs["rows_rejected"].sum())))
 
-status = data.refresh_status()
+status = queries.refresh_status()
 success, failure = status.get("last_success"), status.get("last_failure")
 st.markdown(f"**{t('dq.refresh')}**")
 if not success and not failure:
@@ -26,9 +29,9 @@ if failure and (not success or failure["failed_at"] >= success["finished_at"]):
     st.error(
         t(
             "dq.refresh.failed",
-            when=i18n.fmt_datetime(failure["failed_at"]),
+            when=fmt_datetime(failure["failed_at"]),
             step=failure["step"],
-            success=i18n.fmt_datetime(success["finished_at"]) if success else t("dq.refresh.never"),
+            success=fmt_datetime(success["finished_at"]) if success else t("dq.refresh.never"),
         )
     )
     st.caption(t("dq.refresh.reason"))
@@ -37,15 +40,15 @@ elif success:
     st.success(
         t(
             "dq.refresh.ok",
-            when=i18n.fmt_datetime(success["finished_at"]),
-            as_of=i18n.fmt_date(success["as_of"]),
+            when=fmt_datetime(success["finished_at"]),
+            as_of=fmt_date(success["as_of"]),
         )
     )
     if failure:
         st.caption(
             t(
                 "dq.refresh.earlier_failure",
-                when=i18n.fmt_datetime(failure["failed_at"]),
+                when=fmt_datetime(failure["failed_at"]),
                 step=failure["step"],
             )
         )
@@ -53,7 +56,7 @@ st.markdown(f"**{t('dq.runs')}**")
 layout.table(runs, key="ingest_runs")
 
 st.subheader(t("dq.rejects"))
-reject_counts = data.reject_counts()
+reject_counts = queries.reject_counts()
 if reject_counts.empty:
     st.success(t("dq.rejects.none"))
 else:
@@ -62,30 +65,30 @@ else:
         layout.chart(charts.reject_counts_chart(reject_counts, lang))
     with right:
         layout.table(reject_counts, key="reject_counts")
-    reject_rows, reject_total = data.rejects()
+    reject_rows, reject_total = queries.rejects()
     layout.table(reject_rows, reject_total, key="rejects")
 
 st.subheader(t("dq.unlinked"))
-unlinked, unlinked_total, unlinked_revenue = data.unlinked_erp_customers()
+unlinked, unlinked_total, unlinked_revenue = queries.unlinked_erp_customers()
 if unlinked_total == 0:
     st.success(t("dq.unlinked.none"))
 else:
     st.caption(
         t(
             "dq.unlinked.caption",
-            n=i18n.fmt_int(unlinked_total),
-            revenue=i18n.fmt_eur(unlinked_revenue),
+            n=fmt_int(unlinked_total),
+            revenue=fmt_eur(unlinked_revenue),
         )
     )
     layout.table(unlinked, unlinked_total, key="unlinked")
 
 st.subheader(t("dq.unassigned"))
-unassigned, unassigned_total = data.unassigned_relations()
+unassigned, unassigned_total = queries.unassigned_relations()
 if unassigned_total == 0:
     st.success(t("dq.unassigned.none"))
 else:
     st.caption(t("dq.unassigned.caption"))
-    counts = data.unassigned_counts()
+    counts = queries.unassigned_counts()
     counts["reason"] = counts["reason"].map(lambda v: i18n.label("dq_reason", v))
     layout.table(counts, key="unassigned_counts")
     unassigned["reason"] = unassigned["reason"].map(lambda v: i18n.label("dq_reason", v))

@@ -2,7 +2,10 @@
 
 import streamlit as st
 
-from app import charts, data, filters, i18n, layout
+from app import filters, i18n, layout
+from app.charts import pyramid as charts
+from app.data import pyramid as queries
+from app.formatting import fmt_eur, fmt_int
 from app.i18n import t
 
 layout.page_header("page.pyramid")
@@ -12,7 +15,7 @@ st.markdown(t("pyr.intro"))
 if chosen.is_active():
     st.caption(filters.describe(chosen))
 
-levels = data.pyramid_levels(chosen)
+levels = queries.pyramid_levels(chosen)
 if levels.empty:
     st.info(t("pyr.empty"))
     st.stop()
@@ -20,9 +23,9 @@ if levels.empty:
 counts = dict(zip(levels["pyramid_level"], levels["relations"], strict=True))
 active = sum(counts.get(level, 0) for level in ("top", "large", "medium", "small"))
 left, middle, right = st.columns(3)
-left.metric(t("pyr.metric.relations"), i18n.fmt_int(levels["relations"].sum()))
-middle.metric(t("pyr.metric.active"), i18n.fmt_int(active))
-right.metric(t("pyr.metric.revenue"), i18n.fmt_eur(levels["revenue_12m"].sum()))
+left.metric(t("pyr.metric.relations"), fmt_int(levels["relations"].sum()))
+middle.metric(t("pyr.metric.active"), fmt_int(active))
+right.metric(t("pyr.metric.revenue"), fmt_eur(levels["revenue_12m"].sum()))
 
 chart_column, table_column = st.columns([3, 2])
 with chart_column:
@@ -54,9 +57,9 @@ level = st.selectbox(
     t("pyr.select"),
     list(i18n.PYRAMID_LEVELS),
     key="pyramid_level",
-    format_func=lambda v: f"{i18n.label('pyramid_level', v)} ({i18n.fmt_int(counts.get(v, 0))})",
+    format_func=lambda v: f"{i18n.label('pyramid_level', v)} ({fmt_int(counts.get(v, 0))})",
 )
 search = st.text_input(t("filter.search"), key="pyramid_search")
 st.subheader(t("pyr.list.title", level=i18n.label("pyramid_level", level)))
-relations, total = data.pyramid_relations(level, chosen, search.strip() or None)
+relations, total = queries.pyramid_relations(level, chosen, search.strip() or None)
 layout.table(relations, total, key="pyramid_relations")

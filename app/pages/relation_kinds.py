@@ -2,7 +2,10 @@
 
 import streamlit as st
 
-from app import charts, data, filters, i18n, layout
+from app import filters, i18n, layout
+from app.charts import relation_kinds as charts
+from app.data import relation_kinds as queries
+from app.formatting import fmt_int, fmt_pct
 from app.i18n import t
 
 layout.page_header("page.kinds")
@@ -12,7 +15,7 @@ st.markdown(t("kinds.intro"))
 if chosen.is_active():
     st.caption(filters.describe(chosen))
 
-counts = data.kind_counts(chosen)
+counts = queries.kind_counts(chosen)
 if counts.empty:
     st.info(t("pyr.empty"))
     st.stop()
@@ -22,7 +25,7 @@ st.subheader(t("kinds.counts"))
 metric_columns = st.columns(len(i18n.RELATION_KINDS))
 for column, kind in zip(metric_columns, i18n.RELATION_KINDS, strict=True):
     value = int(by_kind["relations"].get(kind, 0))
-    column.metric(i18n.label("relation_kind", kind), i18n.fmt_int(value))
+    column.metric(i18n.label("relation_kind", kind), fmt_int(value))
 layout.chart(charts.kind_counts_chart(counts, lang))
 
 st.subheader(t("kinds.leads"))
@@ -31,31 +34,31 @@ lead_count = int(by_kind["leads"].get("prospect", 0))
 st.caption(
     t(
         "kinds.leads.caption",
-        leads=i18n.fmt_int(lead_count),
-        prospects=i18n.fmt_int(prospects),
-        share=i18n.fmt_pct(lead_count / prospects if prospects else 0),
+        leads=fmt_int(lead_count),
+        prospects=fmt_int(prospects),
+        share=fmt_pct(lead_count / prospects if prospects else 0),
     )
 )
 with st.expander(t("kinds.leads.list")):
-    lead_rows, lead_total = data.leads(chosen)
+    lead_rows, lead_total = queries.leads(chosen)
     layout.table(lead_rows, lead_total, key="leads")
 
 st.subheader(t("kinds.reactivation"))
 st.caption(t("kinds.reactivation.caption"))
-reactivation, reactivation_total = data.reactivation_list(chosen)
+reactivation, reactivation_total = queries.reactivation_list(chosen)
 if reactivation_total == 0:
     st.info(t("kinds.reactivation.empty"))
 else:
     layout.table(reactivation, reactivation_total, key="reactivation")
 
 st.subheader(t("kinds.history"))
-versions = data.kind_history_versions()
+versions = queries.kind_history_versions()
 if versions is None:
     st.info(t("kinds.history.missing"))
 else:
-    movements = data.kind_movements(chosen)
+    movements = queries.kind_movements(chosen)
     if movements.empty:
-        st.info(t("kinds.history.none", versions=i18n.fmt_int(versions)))
+        st.info(t("kinds.history.none", versions=fmt_int(versions)))
     else:
         st.caption(t("kinds.history.caption"))
         layout.chart(charts.kind_movements_chart(movements, lang))

@@ -2,18 +2,22 @@
 
 import streamlit as st
 
-from app import charts, data, filters, i18n, layout
+from app import filters, i18n, layout
+from app.charts import scoring as charts
+from app.data import scoring as queries
+from app.data.parameters import drawn_parameters
+from app.formatting import fmt_eur, fmt_int, fmt_number, fmt_pct, fmt_raw_value
 from app.i18n import t
 
 layout.page_header("page.scoring")
 chosen = filters.sidebar_filters()
 lang = i18n.current_language()
-settings = data.configured_vars()
+settings = drawn_parameters()
 st.markdown(t("score.intro"))
 if chosen.is_active():
     st.caption(filters.describe(chosen))
 
-groups = data.score_groups(chosen)
+groups = queries.score_groups(chosen)
 if groups.empty:
     st.info(t("score.empty"))
     st.stop()
@@ -25,8 +29,8 @@ for column, group in zip(group_columns, i18n.CUSTOMER_GROUPS, strict=True):
     revenue = by_group["revenue_12m"].get(group, 0)
     column.metric(
         i18n.label("customer_group", group),
-        i18n.fmt_int(count),
-        i18n.fmt_eur(revenue),
+        fmt_int(count),
+        fmt_eur(revenue),
         delta_color="off",
         delta_arrow="off",
     )
@@ -34,30 +38,30 @@ for column, group in zip(group_columns, i18n.CUSTOMER_GROUPS, strict=True):
 left, right = st.columns([3, 2])
 with left:
     st.subheader(t("score.matrix"))
-    cells = data.score_matrix(chosen)
+    cells = queries.score_matrix(chosen)
     layout.chart(
         charts.score_matrix_chart(
             cells,
             lang,
             settings["matrix_relationship_threshold"],
             settings["matrix_buying_threshold"],
-            data.SCORE_BIN,
+            queries.SCORE_BIN,
         )
     )
     st.caption(
         t(
             "score.matrix.caption",
-            step=i18n.fmt_number(data.SCORE_BIN, decimals=1),
-            rel=i18n.fmt_number(settings["matrix_relationship_threshold"], decimals=1),
-            buy=i18n.fmt_number(settings["matrix_buying_threshold"], decimals=1),
+            step=fmt_number(queries.SCORE_BIN, decimals=1),
+            rel=fmt_number(settings["matrix_relationship_threshold"], decimals=1),
+            buy=fmt_number(settings["matrix_buying_threshold"], decimals=1),
         )
     )
 with right:
     st.subheader(t("score.total"))
-    histogram = data.score_histogram(chosen)
+    histogram = queries.score_histogram(chosen)
     layout.chart(
         charts.score_histogram_chart(
-            histogram, lang, settings["score_cutoff"], data.SCORE_HISTOGRAM_BIN
+            histogram, lang, settings["score_cutoff"], queries.SCORE_HISTOGRAM_BIN
         )
     )
     customers = int(groups["customers"].sum())
@@ -65,10 +69,10 @@ with right:
     st.caption(
         t(
             "score.cutoff.caption",
-            passes=i18n.fmt_int(passing),
-            n=i18n.fmt_int(customers),
-            cutoff=i18n.fmt_number(settings["score_cutoff"], decimals=1),
-            share=i18n.fmt_pct(passing / customers if customers else 0),
+            passes=fmt_int(passing),
+            n=fmt_int(customers),
+            cutoff=fmt_number(settings["score_cutoff"], decimals=1),
+            share=fmt_pct(passing / customers if customers else 0),
         )
     )
     st.subheader(t("score.groups"))
@@ -76,13 +80,13 @@ with right:
 
 st.subheader(t("score.explain"))
 search = st.text_input(t("filter.search"), key="score_search")
-candidates = data.score_search(chosen, search.strip() or None)
+candidates = queries.score_search(chosen, search.strip() or None)
 if candidates.empty:
     st.info(t("score.pick.none"))
     st.stop()
 names = {
     row.relation_id: f"{row.relation_name} ({row.relation_id}) · "
-    f"{i18n.fmt_number(row.total_score, decimals=2)}"
+    f"{fmt_number(row.total_score, decimals=2)}"
     for row in candidates.itertuples()
 }
 if st.session_state.get("score_relation") not in names:
@@ -92,23 +96,23 @@ relation_id = st.selectbox(
 )
 st.caption(t("score.pick.caption", n=len(candidates)))
 
-score = data.score_of(relation_id)
-components = data.score_components(relation_id)
+score = queries.score_of(relation_id)
+components = queries.score_components(relation_id)
 if not score.empty:
     row = score.iloc[0]
     st.markdown(
         t(
             "score.explain.caption",
             name=f"**{row['relation_name']}**",
-            total=f"**{i18n.fmt_number(row['total_score'], decimals=2)}**",
-            rank=i18n.fmt_int(row["score_rank"]),
+            total=f"**{fmt_number(row['total_score'], decimals=2)}**",
+            rank=fmt_int(row["score_rank"]),
             group=i18n.label("customer_group", row["customer_group"]),
             cutoff=t("score.passes" if row["passes_cutoff"] else "score.fails"),
         )
     )
 explained = components.copy()
 explained["raw_value"] = [
-    i18n.fmt_raw_value(criterion, value)
+    fmt_raw_value(criterion, value)
     for criterion, value in zip(explained["criterion"], explained["raw_value"], strict=True)
 ]
 chart_column, _ = st.columns([1, 1])

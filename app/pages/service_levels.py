@@ -3,7 +3,10 @@ from the assigned level, and what each level gets."""
 
 import streamlit as st
 
-from app import charts, data, filters, i18n, layout
+from app import filters, i18n, layout
+from app.charts import service_levels as charts
+from app.data import service_levels as queries
+from app.formatting import fmt_eur, fmt_int
 from app.i18n import t
 
 layout.page_header("page.service")
@@ -13,7 +16,7 @@ st.markdown(t("svc.intro"))
 if chosen.is_active():
     st.caption(filters.describe(chosen))
 
-mix = data.service_mix(chosen)
+mix = queries.service_mix(chosen)
 served = mix[mix["basis"] == "effective_level"].set_index("service_level")
 st.subheader(t("svc.mix"))
 if mix.empty:
@@ -23,8 +26,8 @@ else:
     for column, level in zip(level_columns, ("A", "B", "C"), strict=True):
         column.metric(
             f"{i18n.column('service_level')} {level}",
-            i18n.fmt_int(served["customers"].get(level, 0)),
-            i18n.fmt_eur(served["revenue_12m"].get(level, 0)),
+            fmt_int(served["customers"].get(level, 0)),
+            fmt_eur(served["revenue_12m"].get(level, 0)),
             delta_color="off",
             delta_arrow="off",
         )
@@ -35,7 +38,7 @@ if not mix.empty:
         st.caption(t("svc.mix.caption"))
 
 st.subheader(t("svc.capacities"))
-capacities = data.service_capacities()
+capacities = queries.service_capacities()
 capacities["response_rule"] = capacities[f"response_rule_{lang}"]
 layout.table(
     capacities,
@@ -51,19 +54,19 @@ layout.table(
     key="capacities",
 )
 
-period = data.latest_review_period()
+period = queries.latest_review_period()
 if period is None:
     st.subheader(t("svc.review", period="—"))
     st.info(t("svc.review.none"))
 else:
     st.subheader(t("svc.review", period=period))
-    movements = data.review_movements(period, chosen)
+    movements = queries.review_movements(period, chosen)
     move_chart, move_list = st.columns([2, 3])
     with move_chart:
         layout.chart(charts.movements_chart(movements, lang))
     with move_list:
         st.markdown(f"**{t('svc.review.moves')}**")
-        moves, moves_total = data.review_moves(period, chosen)
+        moves, moves_total = queries.review_moves(period, chosen)
         if moves_total == 0:
             st.info(t("svc.review.moves.none"))
         else:
@@ -71,7 +74,7 @@ else:
 
 st.subheader(t("svc.different"))
 st.caption(t("svc.different.caption"))
-different, different_total = data.proposals_different(chosen)
+different, different_total = queries.proposals_different(chosen)
 if different_total == 0:
     st.success(t("svc.different.none"))
 else:

@@ -2,12 +2,16 @@
 
 import streamlit as st
 
-from app import charts, data, i18n, layout
+from app import i18n, layout, tables
+from app.charts import visit_planning as charts
+from app.data import scope
+from app.data import visit_planning as queries
+from app.formatting import fmt_date, fmt_int
 from app.i18n import t
 
 layout.page_header("page.visits")
 lang = i18n.current_language()
-portfolio = data.salesperson_portfolio()
+portfolio = queries.salesperson_portfolio()
 if portfolio.empty:
     st.info(t("visit.none_salespeople"))
     st.stop()
@@ -17,12 +21,12 @@ st.markdown(
     t(
         "visit.intro",
         weeks=int(first["planning_horizon_weeks"]),
-        start=i18n.fmt_date(first["first_week_start"]),
+        start=fmt_date(first["first_week_start"]),
     )
 )
 names = dict(zip(portfolio["salesperson_id"], portfolio["salesperson_name"], strict=True))
 # A salesperson's data layer holds only their own plan: no "all salespeople" choice.
-choices = list(names) if data.current_scope() is not None else [None, *names]
+choices = list(names) if scope.current_scope() is not None else [None, *names]
 if st.session_state.get("visit_salesperson") not in choices:
     st.session_state["visit_salesperson"] = choices[0]
 salesperson_id = st.selectbox(
@@ -52,12 +56,12 @@ over = int(mine["visits_over_capacity"].sum())
 st.caption(
     t(
         "visit.capacity.caption",
-        planned=i18n.fmt_int(planned),
-        capacity=i18n.fmt_int(int(mine["visit_capacity"].sum())),
-        over=i18n.fmt_int(over),
+        planned=fmt_int(planned),
+        capacity=fmt_int(int(mine["visit_capacity"].sum())),
+        over=fmt_int(over),
     )
 )
-weeks = data.visit_weeks(salesperson_id)
+weeks = queries.visit_weeks(salesperson_id)
 if weeks.empty:
     st.info(t("visit.plan.none"))
 else:
@@ -96,7 +100,7 @@ if salesperson_id is None:
     )
 
 st.subheader(t("visit.plan"))
-plan, total = data.visit_plan(salesperson_id, tuple(reasons))
+plan, total = queries.visit_plan(salesperson_id, tuple(reasons))
 if total == 0:
     st.info(t("visit.plan.none"))
     st.stop()
@@ -128,14 +132,14 @@ csv_columns = [*plan_columns, "salesperson_id"] if salesperson_id is None else p
 
 def plan_csv() -> bytes:
     """The whole selection (up to CSV_LIMIT rows), built only when the button is clicked."""
-    full, _ = data.visit_plan(salesperson_id, tuple(reasons), limit=data.CSV_LIMIT)
-    return i18n.to_csv(full, csv_columns, lang, include_personal=with_personal)
+    full, _ = queries.visit_plan(salesperson_id, tuple(reasons), limit=scope.CSV_LIMIT)
+    return tables.to_csv(full, csv_columns, lang, include_personal=with_personal)
 
 
 st.download_button(
     t("download.csv"),
     # Streamlit runs the callable later, in another thread: it keeps this user's scope.
-    data=data.bind_scope(plan_csv),
+    data=scope.bind_scope(plan_csv),
     file_name=f"bezoekplan_{salesperson_id or 'alle'}.csv",
     mime="text/csv",
     key="visit_csv",

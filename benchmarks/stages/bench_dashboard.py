@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/stages/bench_dashboard.py --warehouse W --cold-runs 5 --warm-runs 20
 
 For each page, the queries that page runs on a first view (default filters, first level,
-first relation, manager view; app/data.py functions with the result cache switched off):
+first relation, manager view; app/data/ functions with the result cache switched off):
 
 - cold: the first call in a fresh Python process (new DuckDB instance, nothing cached in
   the process; the operating system's file cache stays warm), `--cold-runs` processes;
@@ -36,85 +36,98 @@ sys.path.insert(0, str(REPO_ROOT))
 
 
 def page_queries() -> dict[str, list[tuple[str, Callable[[], object]]]]:
-    """What each page asks app/data.py for on a first view."""
-    from app import data
+    """What each page asks app/data/ for on a first view."""
+    from app.data import (
+        abc,
+        data_quality,
+        pyramid,
+        relation_kinds,
+        scope,
+        scoring,
+        service_levels,
+        shell,
+        visit_planning,
+    )
 
     def first_relation() -> str:
-        return data.score_search(limit=1)["relation_id"].iloc[0]
+        return scoring.score_search(limit=1)["relation_id"].iloc[0]
 
     def latest_review():
-        period = data.latest_review_period()
+        period = service_levels.latest_review_period()
         if period is not None:
-            data.review_movements(period)
-            data.review_moves(period)
+            service_levels.review_movements(period)
+            service_levels.review_moves(period)
 
     def first_salesperson_plan():
-        salesperson = data.salesperson_portfolio()["salesperson_id"].iloc[0]
-        data.visit_weeks(salesperson)
-        data.visit_plan(salesperson, None)
+        salesperson = visit_planning.salesperson_portfolio()["salesperson_id"].iloc[0]
+        visit_planning.visit_weeks(salesperson)
+        visit_planning.visit_plan(salesperson, None)
 
     def explain_first():
         relation = first_relation()
-        data.score_of(relation)
-        data.score_components(relation)
+        scoring.score_of(relation)
+        scoring.score_components(relation)
 
-    common = [("freshness", data.freshness)]
-    filters = [("filter_options", data.filter_options)]
+    common = [("freshness", shell.freshness)]
+    filters = [("filter_options", shell.filter_options)]
     return {
         "pyramid": [
             *common,
             *filters,
-            ("pyramid_levels", data.pyramid_levels),
-            ("pyramid_relations", lambda: data.pyramid_relations("top")),
-            ("pyramid_levels_filtered", lambda: data.pyramid_levels(data.Filters(region="Zuid"))),
+            ("pyramid_levels", pyramid.pyramid_levels),
+            ("pyramid_relations", lambda: pyramid.pyramid_relations("top")),
+            (
+                "pyramid_levels_filtered",
+                lambda: pyramid.pyramid_levels(scope.Filters(region="Zuid")),
+            ),
         ],
         "relation_kinds": [
             *common,
             *filters,
-            ("kind_counts", data.kind_counts),
-            ("leads", data.leads),
-            ("reactivation_list", data.reactivation_list),
-            ("kind_history_versions", data.kind_history_versions),
-            ("kind_movements", data.kind_movements),
+            ("kind_counts", relation_kinds.kind_counts),
+            ("leads", relation_kinds.leads),
+            ("reactivation_list", relation_kinds.reactivation_list),
+            ("kind_history_versions", relation_kinds.kind_history_versions),
+            ("kind_movements", relation_kinds.kind_movements),
         ],
         "abc": [
             *common,
             *filters,
-            ("abc_classes", data.abc_classes),
-            ("pareto_points", data.pareto_points),
+            ("abc_classes", abc.abc_classes),
+            ("pareto_points", abc.pareto_points),
         ],
         "scoring": [
             *common,
             *filters,
-            ("score_groups", data.score_groups),
-            ("score_matrix", data.score_matrix),
-            ("score_histogram", data.score_histogram),
-            ("score_search", data.score_search),
+            ("score_groups", scoring.score_groups),
+            ("score_matrix", scoring.score_matrix),
+            ("score_histogram", scoring.score_histogram),
+            ("score_search", scoring.score_search),
             ("score_explain", explain_first),
         ],
         "service_levels": [
             *common,
             *filters,
-            ("service_mix", data.service_mix),
-            ("service_capacities", data.service_capacities),
+            ("service_mix", service_levels.service_mix),
+            ("service_capacities", service_levels.service_capacities),
             ("latest_review", latest_review),
-            ("proposals_different", data.proposals_different),
+            ("proposals_different", service_levels.proposals_different),
         ],
         "visit_planning": [
             *common,
-            ("salesperson_portfolio", data.salesperson_portfolio),
-            ("visit_weeks_all", data.visit_weeks),
-            ("visit_plan_all", lambda: data.visit_plan(None, None)),
+            ("salesperson_portfolio", visit_planning.salesperson_portfolio),
+            ("visit_weeks_all", visit_planning.visit_weeks),
+            ("visit_plan_all", lambda: visit_planning.visit_plan(None, None)),
             ("one_salesperson", first_salesperson_plan),
         ],
         "data_quality": [
             *common,
-            ("ingest_runs", data.ingest_runs),
-            ("reject_counts", data.reject_counts),
-            ("rejects", data.rejects),
-            ("unlinked_erp_customers", data.unlinked_erp_customers),
-            ("unassigned_relations", data.unassigned_relations),
-            ("unassigned_counts", data.unassigned_counts),
+            ("ingest_runs", data_quality.ingest_runs),
+            ("reject_counts", data_quality.reject_counts),
+            ("rejects", data_quality.rejects),
+            ("unlinked_erp_customers", data_quality.unlinked_erp_customers),
+            ("unassigned_relations", data_quality.unassigned_relations),
+            ("unassigned_counts", data_quality.unassigned_counts),
         ],
     }
 
@@ -122,14 +135,14 @@ def page_queries() -> dict[str, list[tuple[str, Callable[[], object]]]]:
 def time_page(page: str, batched: bool = True) -> tuple[float, dict[str, float]]:
     """Run a page's queries once, as one page run of the app: (total ms, ms per query).
 
-    batched: one shared connection for the run (`data.batch()`, what the app does), else
+    batched: one shared connection for the run (`scope.batch()`, what the app does), else
     one connection per query. The total includes closing the shared connection.
     """
-    from app import data
+    from app.data import scope
 
     per_query = {}
     start_page = time.perf_counter()
-    with data.batch() if batched else contextlib.nullcontext():
+    with scope.batch() if batched else contextlib.nullcontext():
         for name, call in page_queries()[page]:
             start = time.perf_counter()
             call()
@@ -149,9 +162,9 @@ def percentile(values: list[float], share: float) -> float:
 
 def worker(page: str, batched: bool) -> None:
     """One cold sample: imported, then the page's first call, printed as JSON."""
-    from app import data
+    from app.data import scope
 
-    data.set_caching(False)
+    scope.set_caching(False)
     total, per_query = time_page(page, batched)
     print(json.dumps({"total": total, "queries": per_query}))
 
@@ -242,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--per-query-connections",
         action="store_true",
-        help="one connection per query instead of one per page run (data.batch)",
+        help="one connection per query instead of one per page run (scope.batch)",
     )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--inflate", type=Path, help="write an inflated copy here")
@@ -260,10 +273,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     os.environ["PYRAMID_WAREHOUSE"] = str(warehouse)
-    from app import data
+    from app.data import scope
 
-    data.set_caching(False)
-    relations = data.query("select count(*) from marts.relation_kinds").iloc[0, 0]
+    scope.set_caching(False)
+    relations = scope.query("select count(*) from marts.relation_kinds").iloc[0, 0]
     size_mb = warehouse.stat().st_size / 1e6
     print(f"warehouse {warehouse} ({size_mb:,.0f} MB, {relations:,} relations)")
     batched = not args.per_query_connections
