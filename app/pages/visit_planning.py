@@ -104,22 +104,8 @@ plan, total = queries.visit_plan(salesperson_id, tuple(reasons))
 if total == 0:
     st.info(t("visit.plan.none"))
     st.stop()
-plan_columns = [
-    "priority",
-    "week_number",
-    "week_start",
-    "within_capacity",
-    "reason",
-    "relation_id",
-    "relation_name",
-    "relation_kind",
-    "service_level",
-    "last_visit_date",
-    "next_due_date",
-    "days_overdue",
-    "last_two_way_contact_date",
-    "revenue_12m",
-]
+# The query's columns; the salesperson's name only when the plan shows every salesperson.
+plan_columns = [column for column in queries.VISIT_COLUMNS if not column.startswith("salesperson_")]
 if salesperson_id is None:
     plan_columns.insert(0, "salesperson_name")
 layout.table(plan, total, columns=plan_columns, key="visit_plan")
