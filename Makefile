@@ -108,7 +108,7 @@ test: lint manifest $(DEMO_STAMP) ## Lint and run every test (dbt build, Dagster
 
 .PHONY: test-fast
 test-fast: lint manifest $(DEMO_STAMP) ## Lint, unit tests, one build of the test demo, the dashboard (< 5 min)
-	$(BIN)/pytest -m "not slow"
+	$(BIN)/pytest -m "not slow and not engines"
 
 .PHONY: test-engines
 test-engines: venv $(DEMO_STAMP) ## Build the dbt project on PostgreSQL and Spark, compare with DuckDB

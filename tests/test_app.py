@@ -104,7 +104,6 @@ def expected_levels(path: Path, where: str = "true", params=None, lang="nl") -> 
 
 
 # --- every page, both languages ---------------------------------------------------------
-@pytest.mark.slow
 @pytest.mark.parametrize("lang", i18n.LANGUAGES)
 def test_every_page_renders_in_both_languages(warehouse, lang):
     at = open_app(lang)
@@ -121,7 +120,6 @@ def test_every_page_renders_in_both_languages(warehouse, lang):
             assert at.get("vega_lite_chart"), f"{page} shows no chart"
 
 
-@pytest.mark.slow
 def test_english_mode_shows_english_labels(warehouse):
     at = show(open_app("en"), "pyramid")
     levels = pyramid_table(at, "en")
@@ -137,7 +135,6 @@ def test_english_mode_shows_english_labels(warehouse):
 
 
 # --- the pyramid: counts, filters, the level list, hostile input ------------------------
-@pytest.mark.slow
 def test_pyramid_counts_equal_the_mart_and_follow_a_filter(warehouse):
     at = show(open_app(), "pyramid")
     assert pyramid_table(at) == expected_levels(warehouse)
@@ -163,7 +160,6 @@ def test_pyramid_counts_equal_the_mart_and_follow_a_filter(warehouse):
     assert pyramid_table(at) == mine
 
 
-@pytest.mark.slow
 def test_selecting_a_level_lists_its_relations(warehouse):
     at = show(open_app(), "pyramid")
     at.selectbox(key="pyramid_level").set_value("medium").run()
@@ -179,7 +175,6 @@ def test_selecting_a_level_lists_its_relations(warehouse):
     )
 
 
-@pytest.mark.slow
 def test_hostile_search_returns_nothing_and_raises_nothing(warehouse):
     at = show(open_app(), "pyramid")
     at.text_input(key="pyramid_search").input(HOSTILE).run()
@@ -215,7 +210,6 @@ def test_hostile_filter_values_reach_sql_as_parameters_only(warehouse):
         scope.set_caching(True)
 
 
-@pytest.mark.slow
 def test_one_score_is_explained_criterion_by_criterion(warehouse):
     at = show(open_app(), "scoring")
     best = sql(warehouse, "select * from marts.customer_scores where score_rank = 1").iloc[0]
@@ -231,7 +225,6 @@ def test_one_score_is_explained_criterion_by_criterion(warehouse):
 
 
 # --- visit planning ---------------------------------------------------------------------
-@pytest.mark.slow
 def test_visit_plan_for_one_salesperson_lists_only_their_relations(warehouse):
     at = show(open_app(), "visit_planning")
     # manager view: every salesperson compared
@@ -298,7 +291,6 @@ def scratch_warehouse(built_warehouse, tmp_path, monkeypatch) -> Path:
     return copy
 
 
-@pytest.mark.slow
 def test_no_review_yet_says_how_to_run_one(scratch_warehouse):
     with duckdb.connect(str(scratch_warehouse)) as con:
         con.execute("delete from marts.service_level_reviews")
@@ -306,7 +298,6 @@ def test_no_review_yet_says_how_to_run_one(scratch_warehouse):
     assert any("make review PERIOD=2027-H1" in info.value for info in at.info)
 
 
-@pytest.mark.slow
 def test_kind_movements_from_the_history(scratch_warehouse):
     at = show(open_app(), "relation_kinds")
     assert any("make refresh" in info.value for info in at.info), "no-history message"

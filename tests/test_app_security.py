@@ -259,7 +259,6 @@ def test_an_invalid_users_file_lets_nobody_in(warehouse, tmp_path, monkeypatch):
 
 
 # --- roles: what each user sees ---------------------------------------------------------
-@pytest.mark.slow
 def test_a_salesperson_sees_only_their_own_relations_on_every_page(with_users, salespeople):
     warehouse = Path(os.environ["PYRAMID_WAREHOUSE"])
     me = salespeople[-1]
@@ -326,7 +325,6 @@ def test_a_salesperson_sees_only_their_own_relations_on_every_page(with_users, s
         assert data_quality.rejects()[1] == 0 and data_quality.unlinked_erp_customers()[1] == 0
 
 
-@pytest.mark.slow
 def test_a_manager_sees_every_relation(with_users):
     warehouse = Path(os.environ["PYRAMID_WAREHOUSE"])
     at = log_in("anna", PASSWORDS["anna"])
@@ -516,7 +514,6 @@ def test_hostile_values_reach_sql_only_as_parameters(warehouse, salespeople, rol
     assert sql(warehouse, "select count(*) from marts.relation_kinds").iloc[0, 0] > 0
 
 
-@pytest.mark.slow
 def test_hostile_values_through_the_widgets(warehouse):
     before = warehouse_fingerprint(warehouse)
     at = AppTest.from_file(ENTRY, default_timeout=60).run()
