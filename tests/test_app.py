@@ -23,9 +23,8 @@ from app.charts import scoring as scoring_charts
 from app.charts import service_levels as service_levels_charts
 from app.charts import visit_planning as visit_planning_charts
 from app.data import abc, pyramid, relation_kinds, scope, scoring, service_levels, visit_planning
-from orchestration.settings import REPO_ROOT
+from tests.harness import app_test
 
-ENTRY = str(REPO_ROOT / "app" / "streamlit_app.py")
 PAGES = [
     "pyramid",
     "relation_kinds",
@@ -59,7 +58,7 @@ def sql(path: Path, statement: str, params: list | None = None) -> pd.DataFrame:
 
 
 def open_app(lang: str = "nl") -> AppTest:
-    at = AppTest.from_file(ENTRY, default_timeout=60).run()
+    at = app_test().run()
     if lang != "nl":
         at.sidebar.radio(key=i18n.LANG_KEY).set_value(lang).run()
     return at
@@ -275,7 +274,7 @@ def test_visit_plan_csv_has_no_personal_data_and_dutch_separators(warehouse):
 # --- empty states and a missing warehouse -----------------------------------------------
 def test_missing_warehouse_explains_what_to_run(tmp_path, monkeypatch):
     monkeypatch.setenv("PYRAMID_WAREHOUSE", str(tmp_path / "nowhere" / "warehouse.duckdb"))
-    at = AppTest.from_file(ENTRY, default_timeout=30).run()
+    at = app_test(timeout=30).run()
     for page in PAGES:
         show(at, page)
         assert at.info, page
@@ -336,7 +335,7 @@ def test_incomplete_warehouse_is_explained(tmp_path, monkeypatch):
     with duckdb.connect(str(path)) as con:
         con.execute("create schema marts")
     monkeypatch.setenv("PYRAMID_WAREHOUSE", str(path))
-    at = show(AppTest.from_file(ENTRY, default_timeout=30).run(), "abc")
+    at = show(app_test(timeout=30).run(), "abc")
     assert at.warning and "make refresh" in at.warning[0].value
 
 

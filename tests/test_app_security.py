@@ -36,7 +36,8 @@ from app.data import (
     visit_planning,
 )
 from orchestration.settings import REPO_ROOT
-from tests.test_app import ENTRY, PAGES, sql
+from tests.harness import app_test
+from tests.test_app import PAGES, sql
 
 PASSWORDS = {"anna": "anna-manager-pw", "piet": "piet-sales-pw", "sara": "sara-sales-pw"}
 
@@ -84,7 +85,7 @@ def with_users(warehouse, users_toml, monkeypatch) -> Path:
 
 
 def log_in(username: str, password: str) -> AppTest:
-    at = AppTest.from_file(ENTRY, default_timeout=60).run()
+    at = app_test().run()
     assert at.title[0].value == i18n.t("auth.title", "nl")
     at.text_input(key="auth_username").input(username)
     at.text_input(key="auth_password").input(password)
@@ -156,7 +157,7 @@ def expected_levels(path: Path, where: str = "true", params=None) -> dict[str, i
 
 # --- open mode --------------------------------------------------------------------------
 def test_open_mode_says_so_and_binds_to_localhost(warehouse):
-    at = AppTest.from_file(ENTRY, default_timeout=60).run()
+    at = app_test().run()
     assert not at.exception
     notice = [w.value for w in at.sidebar.warning]
     assert notice == [i18n.t("auth.open", "nl")] and "127.0.0.1" in notice[0]
@@ -179,7 +180,7 @@ def test_make_app_uses_the_launcher():
 
 # --- login ------------------------------------------------------------------------------
 def test_without_login_nothing_is_shown_and_the_data_layer_refuses(with_users):
-    at = AppTest.from_file(ENTRY, default_timeout=60).run()
+    at = app_test().run()
     assert not at.exception
     assert at.title[0].value == "Inloggen"
     assert not at.dataframe and not at.metric and not at.get("vega_lite_chart")
@@ -190,7 +191,7 @@ def test_without_login_nothing_is_shown_and_the_data_layer_refuses(with_users):
     with pytest.raises(scope.NotAuthenticated):
         pyramid.pyramid_levels()
     # ... even to a page script run on its own, without the entry script's login.
-    page = AppTest.from_file(str(REPO_ROOT / "app" / "pages" / "pyramid.py")).run()
+    page = app_test(str(REPO_ROOT / "app" / "pages" / "pyramid.py")).run()
     assert not page.dataframe and not page.metric
     assert "NotAuthenticated" in page.exception[0].value or "NotAuthenticated" in str(
         page.exception[0].stack_trace
@@ -252,7 +253,7 @@ def test_an_invalid_users_file_lets_nobody_in(warehouse, tmp_path, monkeypatch):
     path = tmp_path / "users.toml"
     path.write_text('[users.eve]\nrole = "admin"\npassword = "scrypt$1$1$1$AA==$AA=="\n')
     monkeypatch.setenv(users.USERS_FILE_ENV, str(path))
-    at = AppTest.from_file(ENTRY, default_timeout=60).run()
+    at = app_test().run()
     assert at.error and "eve" in at.error[0].value
     assert not at.dataframe and not at.text_input
     assert launch.main(["--port", "1"]) == 2  # the launcher refuses to start
@@ -516,7 +517,7 @@ def test_hostile_values_reach_sql_only_as_parameters(warehouse, salespeople, rol
 
 def test_hostile_values_through_the_widgets(warehouse):
     before = warehouse_fingerprint(warehouse)
-    at = AppTest.from_file(ENTRY, default_timeout=60).run()
+    at = app_test().run()
     for value in HOSTILE_VALUES[:5]:
         show(at, "pyramid")
         at.text_input(key="pyramid_search").input(value).run()

@@ -19,11 +19,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from orchestration.settings import REPO_ROOT
 from orchestration.warehouse.status import failing_dbt_nodes, read_status, status_path
-from tests.harness import AS_OF, ensure_dbt_manifest, pipeline_env
+from tests.harness import AS_OF, app_test, ensure_dbt_manifest, pipeline_env
 
 pytestmark = pytest.mark.slow
 
@@ -322,7 +321,7 @@ def test_failure_is_shown_on_the_data_quality_page(built_warehouse, tmp_path, mo
             }
         )
     )
-    at = AppTest.from_file(str(REPO_ROOT / "app" / "streamlit_app.py"), default_timeout=60)
+    at = app_test()
     at.run()
     at.switch_page("pages/data_quality.py").run()
     assert not at.exception, [e.value for e in at.exception]
