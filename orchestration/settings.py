@@ -25,6 +25,10 @@ DEFAULT_MEMORY_LIMIT = "4GB"
 80% of RAM; a refresh of a million relations then holds ~12 GB. With a limit DuckDB
 spills to disk instead (`<warehouse>.tmp`)."""
 
+DEFAULT_DECISIONS = DATA_DIR / "decisions.sqlite"
+"""The decisions store when `PYRAMID_DECISIONS` is not set: the one file a refresh cannot
+rebuild (overrides and postponements people entered), so back it up."""
+
 _MEMORY_LIMIT = re.compile(r"^\s*[0-9]+(\.[0-9]+)?\s*(KB|MB|GB|TB|KIB|MIB|GIB|TIB)\s*$", re.I)
 
 
@@ -40,6 +44,9 @@ class Settings:
     """Reference date at which every rule is evaluated."""
     memory_limit: str = DEFAULT_MEMORY_LIMIT
     """DuckDB's memory limit for ingestion and dbt (`PYRAMID_DUCKDB_MEMORY_LIMIT`)."""
+    decisions: str = f"sqlite:///{DEFAULT_DECISIONS}"
+    """SQLAlchemy URL of the decisions store (`PYRAMID_DECISIONS`, orchestration/decisions):
+    kept apart from the warehouse, which every refresh replaces."""
 
     @property
     def dbt_target_dir(self) -> Path:
@@ -81,6 +88,22 @@ def parse_memory_limit(value: str | None) -> str:
     return value.strip().replace(" ", "")
 
 
+def parse_decisions(value: str | None) -> str:
+    """`PYRAMID_DECISIONS` as a SQLAlchemy URL: a file path (SQLite, made absolute) or a
+    `postgresql://user:password@host:port/database` URL; empty: data/decisions.sqlite."""
+    if not value or not value.strip():
+        return f"sqlite:///{DEFAULT_DECISIONS}"
+    value = value.strip()
+    if "://" not in value:
+        return f"sqlite:///{Path(value).resolve()}"
+    if not re.match(r"^postgresql(\+\w+)?://", value):
+        raise ValueError(
+            "PYRAMID_DECISIONS must be a SQLite file path or a postgresql:// URL, "
+            f"not {value.split('://')[0]}://..."
+        )
+    return value
+
+
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
     source_dir = Path(env.get("PYRAMID_SOURCE_DIR") or DATA_DIR / "demo").resolve()
@@ -94,4 +117,5 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         build_warehouse=build_warehouse,
         as_of=parse_as_of(env.get("PYRAMID_AS_OF")),
         memory_limit=parse_memory_limit(env.get("PYRAMID_DUCKDB_MEMORY_LIMIT")),
+        decisions=parse_decisions(env.get("PYRAMID_DECISIONS")),
     )
