@@ -95,6 +95,10 @@ def create_engine(url: str) -> sa.Engine:
         engine = sa.create_engine(url_obj, connect_args={"timeout": BUSY_TIMEOUT_S})
         sa.event.listen(engine, "connect", _sqlite_wal)
     else:
+        if url_obj.drivername == "postgresql":
+            # SQLAlchemy 2.1 reads a bare postgresql:// as psycopg 3; the driver this project
+            # installs (extra `engines`) is psycopg2.
+            url_obj = url_obj.set(drivername="postgresql+psycopg2")
         engine = sa.create_engine(url_obj)
     _create_schema(engine)
     return engine

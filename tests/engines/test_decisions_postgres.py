@@ -1,0 +1,76 @@
+"""The decisions store on a real PostgreSQL server: the same schema and rules as on SQLite."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from orchestration import engines
+from orchestration.decisions import store, validation
+from tests.test_decisions import check_nothing_lost, write_concurrently
+
+pytestmark = pytest.mark.engines
+
+DATABASE = "decisions_test"
+
+
+@pytest.fixture(scope="module")
+def server() -> engines.PostgresSettings:
+    """A private cluster (initdb + pg_ctl on 127.0.0.1), or the server PYRAMID_PG_HOST names."""
+    pytest.importorskip("psycopg2")
+    if os.environ.get("PYRAMID_PG_HOST"):
+        yield engines.PostgresSettings.from_env()
+        return
+    with engines.private_postgres() as settings:
+        yield settings
+
+
+@pytest.fixture
+def url(server) -> str:
+    """An empty database of its own for each test: the store creates its schema in it."""
+    admin = server.connect(database="postgres")
+    try:
+        admin.autocommit = True
+        with admin.cursor() as cur:
+            cur.execute(f'drop database if exists "{DATABASE}"')
+            cur.execute(f'create database "{DATABASE}"')
+    finally:
+        admin.close()
+    password = f":{server.password}" if server.password else ""
+    return f"postgresql://{server.user}{password}@{server.host}:{server.port}/{DATABASE}"
+
+
+def test_append_and_the_latest_wins(url):
+    with store.open_store(url) as engine:
+        store.append(engine, validation.override("R1", "2027-H1", "B", "big order", "Jan"))
+        store.append(engine, validation.override("R1", "2027-H1", "A", "bigger", "Piet"))
+        store.append(engine, validation.postponement("R2", "2027-03-01", "holiday", "Jan"))
+        history = store.history(engine)
+        in_force = store.effective(engine)
+    assert [d.level for d in history] == ["B", "A", None]
+    assert all(d.decided_at.utcoffset().total_seconds() == 0 for d in history)
+    assert [(d.decision_type, d.relation_id, d.level) for d in in_force] == [
+        (store.OVERRIDE, "R1", "A"),
+        (store.POSTPONE, "R2", None),
+    ]
+    # The schema is created once: opening the store again changes nothing.
+    with store.open_store(url) as engine:
+        assert len(store.history(engine, relation_id="R1", review_period="2027-H1")) == 2
+
+
+def test_the_database_refuses_a_malformed_decision(url):
+    import sqlalchemy as sa
+
+    with store.open_store(url) as engine:
+        bad = store.NewDecision(
+            decision_type=store.OVERRIDE, relation_id="R1", reason="r", decided_by="J", level="Z"
+        )
+        with pytest.raises(sa.exc.IntegrityError):
+            store.append(engine, bad)
+        assert store.history(engine) == []
+
+
+def test_concurrent_writers_lose_nothing(url):
+    write_concurrently(url, writers=4, count=100)
+    check_nothing_lost(url, writers=4, count=100)
