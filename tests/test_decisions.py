@@ -52,6 +52,12 @@ def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
     )
 
 
+def record(env: dict[str, str], *args: str) -> None:
+    """A decision the CLI must accept."""
+    result = cli(env, *args)
+    assert result.returncode == 0, result.stderr
+
+
 def listed(env: dict[str, str], *filters: str) -> list[dict]:
     result = cli(env, "list", *filters, "--format", "json")
     assert result.returncode == 0, result.stderr
@@ -75,13 +81,9 @@ def test_settings_default_and_postgres_url(tmp_path):
 
 
 def test_overrides_are_appended_and_the_latest_wins(env):
-    first = cli(env, "override", "R1", "2027-h1", "b", "--reason", "big order", "--by", "Jan")
-    assert first.returncode == 0, first.stderr
-    second = cli(env, "override", "R1", "2027-H1", "A", "--reason", "even bigger", "--by", "Piet")
-    assert second.returncode == 0, second.stderr
-    assert (
-        cli(env, "override", "R1", "2027-H2", "C", "--reason", "r", "--by", "Jan").returncode == 0
-    )
+    record(env, "override", "R1", "2027-h1", "b", "--reason", "big order", "--by", "Jan")
+    record(env, "override", "R1", "2027-H1", "A", "--reason", "even bigger", "--by", "Piet")
+    record(env, "override", "R1", "2027-H2", "C", "--reason", "r", "--by", "Jan")
 
     history = listed(env, "--relation", "R1", "--period", "2027-H1")
     assert [(row["level"], row["reason"], row["decided_by"]) for row in history] == [
@@ -96,10 +98,8 @@ def test_overrides_are_appended_and_the_latest_wins(env):
 
 
 def test_postpone(env):
-    assert cli(env, "postpone", "R2", "2027-03-01", "--reason", "r", "--by", "Jan").returncode == 0
-    assert (
-        cli(env, "postpone", "R2", "2027-06-01", "--reason", "later", "--by", "Jan").returncode == 0
-    )
+    record(env, "postpone", "R2", "2027-03-01", "--reason", "r", "--by", "Jan")
+    record(env, "postpone", "R2", "2027-06-01", "--reason", "later", "--by", "Jan")
     (row,) = [d for d in effective(env) if d.decision_type == store.POSTPONE]
     assert (row.relation_id, row.until_date.isoformat(), row.reason) == (
         "R2",
@@ -138,7 +138,7 @@ def test_ties_on_decided_at_go_to_the_later_insert(tmp_path):
 )
 def test_bad_input_exits_2_and_writes_nothing(env, args, named):
     store_file = Path(env["PYRAMID_DECISIONS"])
-    assert cli(env, "override", "R1", "2027-H1", "A", "--reason", "r", "--by", "J").returncode == 0
+    record(env, "override", "R1", "2027-H1", "A", "--reason", "r", "--by", "J")
     before = store_file.read_bytes()
 
     result = cli(env, *args)
@@ -184,7 +184,7 @@ def test_import_csv_of_the_old_seed(env, tmp_path):
 
 
 def test_import_csv_with_a_bad_row_writes_nothing(env, tmp_path):
-    assert cli(env, "override", "R1", "2027-H1", "A", "--reason", "r", "--by", "J").returncode == 0
+    record(env, "override", "R1", "2027-H1", "A", "--reason", "r", "--by", "J")
     before = Path(env["PYRAMID_DECISIONS"]).read_bytes()
     seed = tmp_path / "overrides.csv"
     seed.write_text(
@@ -216,8 +216,8 @@ def test_import_csv_refuses_another_header(env, tmp_path):
 
 
 def test_list_formats_parse_back(env):
-    assert cli(env, "override", "R1", "2027-H1", "B", "--reason", 'a "quoted", reason', "--by", "J")
-    assert cli(env, "postpone", "R3", "2027-09-30", "--reason", "summer", "--by", "Piet")
+    record(env, "override", "R1", "2027-H1", "B", "--reason", 'a "quoted", reason', "--by", "J")
+    record(env, "postpone", "R3", "2027-09-30", "--reason", "summer", "--by", "Piet")
     as_json = listed(env)
     result = cli(env, "list", "--format", "csv")
     assert result.returncode == 0, result.stderr
