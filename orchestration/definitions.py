@@ -4,6 +4,7 @@ import dagster as dg
 
 from orchestration.defs.dbt import dbt_models
 from orchestration.defs.dbt_resource import PipelineDbtCliResource
+from orchestration.defs.decisions import decisions
 from orchestration.defs.ingestion import ingestion_assets
 from orchestration.defs.jobs import nightly_refresh, segment_review
 from orchestration.defs.project import dbt_project
@@ -13,7 +14,7 @@ from orchestration.defs.schedules import half_yearly_review_schedule, nightly_sc
 from orchestration.settings import DBT_EXECUTABLE
 
 defs = dg.Definitions(
-    assets=[*ingestion_assets, dbt_models, published_warehouse],
+    assets=[*ingestion_assets, decisions, dbt_models, published_warehouse],
     jobs=[nightly_refresh, segment_review],
     schedules=[nightly_schedule, half_yearly_review_schedule],
     resources={

@@ -81,6 +81,8 @@ def pipeline_env(sources: Path, workdir: Path, as_of: dt.date = AS_OF) -> dict[s
         "PYRAMID_WAREHOUSE": str(workdir / "warehouse.duckdb"),
         "PYRAMID_BUILD_WAREHOUSE": str(workdir / "build" / "warehouse.duckdb"),
         "PYRAMID_AS_OF": as_of.isoformat(),
+        # Every refresh reads (and may create) the decisions store: never the repository's.
+        "PYRAMID_DECISIONS": str(workdir / "decisions.sqlite"),
         "DAGSTER_HOME": str(workdir / "dagster_home"),
     }
 

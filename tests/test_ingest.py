@@ -795,7 +795,7 @@ def test_ensure_raw_schema_is_idempotent(con):
     assert rows(
         con,
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'raw' ORDER BY 1",
-    ) == [("ingest_rejects",), ("ingest_runs",)]
+    ) == [("decisions",), ("ingest_rejects",), ("ingest_runs",)]
 
 
 # --------------------------------------------------------------------------- finding files

@@ -31,6 +31,8 @@ def refresh_env(folder: Path, sources: Path, as_of: str) -> dict[str, str]:
         "PYRAMID_WAREHOUSE": str(folder / "warehouse.duckdb"),
         "PYRAMID_BUILD_WAREHOUSE": str(folder / "build" / "warehouse.duckdb"),
         "PYRAMID_AS_OF": as_of,
+        # A refresh reads the decisions store: the benchmark's own, never data/'s.
+        "PYRAMID_DECISIONS": str(folder / "decisions.sqlite"),
         "DAGSTER_HOME": str(folder / "dagster_home"),
     }
 

@@ -106,9 +106,13 @@ def check_relation(warehouse: Path, relation_id: str) -> None:
         )
 
 
-def read_seed_overrides(path: Path, warehouse: Path) -> list[NewDecision]:
+def read_seed_overrides(path: Path, warehouse: Path | None) -> list[NewDecision]:
     """Every row of a file in the old overrides seed format, all valid, or InvalidDecision
-    naming each bad row (`file:line: column: problem`, one a line)."""
+    naming each bad row (`file:line: column: problem`, one a line).
+
+    `warehouse` None skips the relation check: the refresh imports the repository's seed
+    before any warehouse may exist, and those rows were applied by the models before
+    without one (an unknown relation matches nothing)."""
     rows: list[tuple[int, NewDecision | str]] = []
     try:
         with path.open(newline="", encoding="utf-8") as file:
@@ -121,8 +125,12 @@ def read_seed_overrides(path: Path, warehouse: Path) -> list[NewDecision]:
                 rows.append((reader.line_num, _seed_row(record)))
     except (OSError, UnicodeDecodeError, csv.Error) as error:
         raise InvalidDecision(f"{path}: cannot read: {error}") from None
-    unknown = unknown_relations(
-        warehouse, (row.relation_id for _, row in rows if isinstance(row, NewDecision))
+    unknown = (
+        unknown_relations(
+            warehouse, (row.relation_id for _, row in rows if isinstance(row, NewDecision))
+        )
+        if warehouse is not None
+        else set()
     )
     problems = []
     for line, row in rows:

@@ -1,5 +1,6 @@
-"""The `raw` schema: one table per source table, and the two bookkeeping tables
-(`raw.ingest_rejects`, `raw.ingest_runs`)."""
+"""The `raw` schema: one table per source table, the two bookkeeping tables
+(`raw.ingest_rejects`, `raw.ingest_runs`), and an empty `raw.decisions` until the
+decisions asset fills it."""
 
 from __future__ import annotations
 
@@ -45,6 +46,12 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     )
     # Warehouses built before the encoding was recorded keep their history of runs.
     con.execute(f"ALTER TABLE {RAW_SCHEMA}.ingest_runs ADD COLUMN IF NOT EXISTS encoding varchar")
+    # dbt reads raw.decisions too: a raw layer loaded by the ingestion alone (the engine
+    # tests, the benchmarks) still builds, as with an empty store. Imported here because
+    # orchestration.decisions.raw imports this module.
+    from orchestration.decisions.raw import ensure_raw_decisions
+
+    ensure_raw_decisions(con)
 
 
 def _raw_table_ddl(table: SourceTable) -> str:
