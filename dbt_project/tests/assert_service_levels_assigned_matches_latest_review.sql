@@ -17,7 +17,7 @@ service_level_reviews as (
 
 service_level_overrides as (
 
-    select * from {{ ref('service_level_overrides') }}
+    select * from {{ ref('int_service_level_overrides') }}
 
 ),
 

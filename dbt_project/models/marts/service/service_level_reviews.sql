@@ -34,7 +34,7 @@ service_level_proposals as (
 
 service_level_overrides as (
 
-    select * from {{ ref('service_level_overrides') }}
+    select * from {{ ref('int_service_level_overrides') }}
     where review_period = '{{ review_period }}'
 
 ),
@@ -100,6 +100,7 @@ decided as (
             as assigned_level,
         service_level_overrides.reason as override_reason,
         service_level_overrides.decided_by,
+        service_level_overrides.decided_at,
         service_level_proposals.abc_class,
         service_level_proposals.revenue_12m,
         service_level_proposals.estimated_annual_spend,
@@ -145,6 +146,7 @@ final as (
         cast(movement as {{ dbt.type_string() }}) as movement,
         cast(override_reason as {{ dbt.type_string() }}) as override_reason,
         cast(decided_by as {{ dbt.type_string() }}) as decided_by,
+        cast(decided_at as {{ dbt.type_timestamp() }}) as decided_at,
         -- The facts behind the proposal, frozen with it so a review stays explainable.
         cast(abc_class as {{ dbt.type_string() }}) as abc_class,
         cast(revenue_12m as decimal(18, 2)) as revenue_12m,

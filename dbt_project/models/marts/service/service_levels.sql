@@ -17,7 +17,7 @@ service_level_reviews as (
 
 service_level_overrides as (
 
-    select * from {{ ref('service_level_overrides') }}
+    select * from {{ ref('int_service_level_overrides') }}
 
 ),
 
@@ -37,6 +37,7 @@ ranked_reviews as (
         assigned_level,
         override_reason,
         decided_by,
+        decided_at,
         row_number() over (
             partition by relation_id
             order by review_period desc
@@ -53,7 +54,8 @@ latest_reviews as (
         override_level,
         assigned_level,
         override_reason,
-        decided_by
+        decided_by,
+        decided_at
     from ranked_reviews
     where recency_rank = 1
 
@@ -64,8 +66,8 @@ assigned as (
     select
         latest_reviews.relation_id,
         latest_reviews.review_period,
-        -- An override recorded after the review ran still applies to its period; one
-        -- frozen into the review stays even if its seed row is later removed.
+        -- An override recorded after the review ran still applies to its period, and a
+        -- later one replaces the one frozen into the review; a frozen one stays otherwise.
         coalesce(service_level_overrides.level, latest_reviews.assigned_level) as assigned_level,
         (
             service_level_overrides.level is not null
@@ -78,7 +80,11 @@ assigned as (
         case
             when service_level_overrides.level is not null then service_level_overrides.decided_by
             else latest_reviews.decided_by
-        end as decided_by
+        end as decided_by,
+        case
+            when service_level_overrides.level is not null then service_level_overrides.decided_at
+            else latest_reviews.decided_at
+        end as decided_at
     from latest_reviews
     left join service_level_overrides
         on latest_reviews.relation_id = service_level_overrides.relation_id
@@ -95,6 +101,7 @@ combined as (
         coalesce(assigned.has_override, false) as has_override,
         assigned.override_reason,
         assigned.decided_by,
+        assigned.decided_at,
         -- The level the customer is served at today: assigned, or the proposal for a
         -- customer who has not been reviewed yet.
         coalesce(assigned.assigned_level, service_level_proposals.proposed_level)
@@ -123,6 +130,7 @@ final as (
         combined.has_override,
         combined.override_reason,
         combined.decided_by,
+        combined.decided_at,
         -- A customer never reviewed counts as different: the next review adds it as new.
         case
             when combined.assigned_level is null then true
