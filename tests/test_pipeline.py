@@ -21,6 +21,8 @@ MARTS = [
     "customer_score_components",
     "service_levels",
     "service_level_reviews",
+    "service_level_decisions",
+    "service_level_migrations",
     "visit_plan",
     "salesperson_portfolio",
     "dq_unlinked_erp_customers",
