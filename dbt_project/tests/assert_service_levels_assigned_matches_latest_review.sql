@@ -1,6 +1,7 @@
 -- service_levels.assigned_level is what the latest review of each customer froze, unless
--- the overrides seed holds a decision for that period; a customer never reviewed has no
--- assigned level. Returns the customers where the mart disagrees with the review history.
+-- the decisions store holds an override for that period (int_service_level_overrides, the
+-- latest); a customer never reviewed has no assigned level. Returns the customers where
+-- the mart disagrees with the review history.
 with
 
 service_levels as (
