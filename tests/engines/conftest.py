@@ -11,6 +11,7 @@ other engine's marts must equal. These tests need the `engines` extra
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,3 +95,15 @@ def duckdb_build(raw_warehouse, tmp_path_factory) -> EngineBuild:
     build = EngineBuild("duckdb", runs, engines.read_marts("duckdb", warehouse=warehouse))
     assert not build.failures(), "\n".join(build.failures())
     return build
+
+
+@pytest.fixture(scope="session")
+def postgres() -> engines.PostgresSettings:
+    """A private cluster (initdb + pg_ctl on 127.0.0.1), or the server PYRAMID_PG_HOST names;
+    one for the session, each test module in a database of its own."""
+    pytest.importorskip("psycopg2")
+    if os.environ.get("PYRAMID_PG_HOST"):
+        yield engines.PostgresSettings.from_env()
+        return
+    with engines.private_postgres() as settings:
+        yield settings

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-from orchestration import engines
 from orchestration.decisions import store, validation
 from tests.test_decisions import check_nothing_lost, write_concurrently
 
@@ -15,21 +12,10 @@ pytestmark = pytest.mark.engines
 DATABASE = "decisions_test"
 
 
-@pytest.fixture(scope="module")
-def server() -> engines.PostgresSettings:
-    """A private cluster (initdb + pg_ctl on 127.0.0.1), or the server PYRAMID_PG_HOST names."""
-    pytest.importorskip("psycopg2")
-    if os.environ.get("PYRAMID_PG_HOST"):
-        yield engines.PostgresSettings.from_env()
-        return
-    with engines.private_postgres() as settings:
-        yield settings
-
-
 @pytest.fixture
-def url(server) -> str:
+def url(postgres) -> str:
     """An empty database of its own for each test: the store creates its schema in it."""
-    admin = server.connect(database="postgres")
+    admin = postgres.connect(database="postgres")
     try:
         admin.autocommit = True
         with admin.cursor() as cur:
@@ -37,8 +23,8 @@ def url(server) -> str:
             cur.execute(f'create database "{DATABASE}"')
     finally:
         admin.close()
-    password = f":{server.password}" if server.password else ""
-    return f"postgresql://{server.user}{password}@{server.host}:{server.port}/{DATABASE}"
+    password = f":{postgres.password}" if postgres.password else ""
+    return f"postgresql://{postgres.user}{password}@{postgres.host}:{postgres.port}/{DATABASE}"
 
 
 def test_append_and_the_latest_wins(url):

@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from orchestration import engines
 from tests.engines.conftest import EngineBuild, build_sequence
 
 pytestmark = pytest.mark.engines
-
-
-@pytest.fixture(scope="module")
-def postgres() -> engines.PostgresSettings:
-    """A private cluster (initdb + pg_ctl on 127.0.0.1), or the server PYRAMID_PG_HOST names."""
-    pytest.importorskip("psycopg2")
-    if os.environ.get("PYRAMID_PG_HOST"):
-        yield engines.PostgresSettings.from_env()
-        return
-    with engines.private_postgres() as settings:
-        yield settings
 
 
 @pytest.fixture(scope="module")
