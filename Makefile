@@ -18,6 +18,7 @@ DEMO_SEED ?= 42
 PORT ?= 8501
 PERIOD ?=
 CONTACT ?=
+DECIDER ?=
 SCALE ?=
 BENCH_ARGS ?=
 comma := ,
@@ -67,9 +68,9 @@ review: manifest ## Run the half-yearly review by hand: make review PERIOD=2027-
 	$(PY) -m orchestration.cli review --period $(PERIOD)
 
 .PHONY: forget
-forget: venv ## Erase a contact person's personal data (AVG): make forget CONTACT=C00000123
-	@test -n "$(CONTACT)" || { echo "usage: make forget CONTACT=<contact_id>"; exit 2; }
-	$(PY) -m orchestration.forget --contact "$(CONTACT)"
+forget: venv ## Erase personal data (AVG): make forget CONTACT=C00000123 (or DECIDER=name)
+	@test -n "$(CONTACT)$(DECIDER)" || { echo "usage: make forget CONTACT=<contact_id> | DECIDER=<name>"; exit 2; }
+	$(PY) -m orchestration.forget $(if $(CONTACT),--contact "$(CONTACT)",--decided-by "$(DECIDER)")
 
 .PHONY: demo
 demo: demo-data manifest ## Generate demo data, run the pipeline, start the dashboard

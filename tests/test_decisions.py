@@ -177,6 +177,11 @@ def test_import_csv_of_the_old_seed(env, tmp_path):
         ("R1", "2027-H1", "A", "key account"),
         ("R2", "2027-H2", "C", "shrinking, slowly"),
     ]
+    # The same file again adds nothing: a script may run it twice.
+    again = cli(env, "import-csv", str(seed))
+    assert again.returncode == 0, again.stderr
+    assert "imported 0 overrides" in again.stdout and "(2 already in the store)" in again.stdout
+    assert len(listed(env)) == 2
     # The repository's seed (header only) imports as nothing.
     empty = cli(env, "import-csv", str(REPO_ROOT / "seeds" / "service_level_overrides.csv"))
     assert empty.returncode == 0, empty.stderr
@@ -275,3 +280,12 @@ def test_concurrent_writers_lose_nothing(tmp_path):
     url = f"sqlite:///{tmp_path / 'decisions.sqlite'}"
     write_concurrently(url, writers=4, count=100)
     check_nothing_lost(url, writers=4, count=100)
+
+
+def test_an_unreachable_store_is_a_one_line_error(env):
+    """A PostgreSQL store that does not answer: exit 1 (not the input's fault), no traceback."""
+    unreachable = {**env, "PYRAMID_DECISIONS": "postgresql://nobody:x@127.0.0.1:1/decisions"}
+    result = cli(unreachable, "list", "--format", "json")
+    assert result.returncode == 1
+    assert result.stderr.startswith("decisions: the store cannot be used:"), result.stderr
+    assert "Traceback" not in result.stderr

@@ -16,6 +16,7 @@ import duckdb
 import pytest
 
 from orchestration import forget
+from orchestration.decisions import store, validation
 from orchestration.privacy import erasure
 from orchestration.settings import load_settings
 from tests.harness import pipeline_env, run_job
@@ -49,8 +50,28 @@ def pipeline(demo_sources, tmp_path_factory):
     malformed = ",".join(contact[name] for name in fields) + ",unexpected extra field"
     contacts.write_text("\n".join([header, *lines, malformed]) + "\n", encoding="utf-8")
     env = pipeline_env(sources, root / "work")
+    # a decision whose reason names the person, taken by someone who will leave
+    with store.open_store(f"sqlite:///{env['PYRAMID_DECISIONS']}") as engine:
+        store.append(
+            engine,
+            validation.override(
+                contact["relation_id"],
+                "2026-H2",
+                "A",
+                f"promised to {contact['first_name']} {contact['last_name']} on the phone",
+                DECIDER,
+            ),
+        )
     assert run_job(env).success
     return env, contact
+
+
+DECIDER = "jan.vertrokken"
+
+
+def stored_decisions(env: dict) -> list[store.Decision]:
+    with store.open_store(f"sqlite:///{env['PYRAMID_DECISIONS']}") as engine:
+        return store.history(engine)
 
 
 def values_of(contact: dict) -> list[str]:
@@ -130,6 +151,7 @@ def test_forget_leaves_no_trace_and_survives_refreshes(pipeline, monkeypatch, ca
         assert any(f.startswith("raw.crm_contacts.email") for f in found), found
         assert any(f.startswith("raw.ingest_rejects.raw_value") for f in found), found
         assert any(f.startswith("staging.stg_crm__contacts") for f in found), found
+        assert any(f.startswith("raw.decisions.reason") for f in found), found
     inode = published.stat().st_ino
 
     # a refresh holds the lock: forget refuses and changes nothing
@@ -141,6 +163,11 @@ def test_forget_leaves_no_trace_and_survives_refreshes(pipeline, monkeypatch, ca
     assert forget.main(["--contact", contact_id]) == 0
     output = capsys.readouterr().out
     assert "raw.crm_contacts (1)" in output and "raw.ingest_rejects" in output
+    assert "decisions store: 1 reasons changed" in output
+    # the decision stays, in force, its reason without the person
+    [decision] = stored_decisions(env)
+    assert decision.level == "A" and decision.decided_by == DECIDER
+    assert decision.reason == "promised to [erased] on the phone"
     assert published.stat().st_ino != inode  # a new file swapped in, as a refresh does
 
     def no_trace_left(when: str) -> None:
@@ -176,6 +203,18 @@ def test_forget_leaves_no_trace_and_survives_refreshes(pipeline, monkeypatch, ca
     result = run_job(env)
     assert result.success
     no_trace_left("after a refresh without a working file")
+
+    # someone who took decisions leaves: their name goes from the store and its copies
+    assert forget.main(["--decided-by", DECIDER]) == 0
+    assert "decisions store: 1 rows changed" in capsys.readouterr().out
+    assert [d.decided_by for d in stored_decisions(env)] == [store.ERASED]
+    for path in (published, build):
+        assert DECIDER.encode() not in path.read_bytes(), path
+        with duckdb.connect(str(path), read_only=True) as con:
+            assert con.execute(
+                "select decided_by from marts.service_level_decisions"
+            ).fetchall() == [(store.ERASED,)]
+    assert forget.main(["--decided-by", " "]) == 2
 
     # other contacts keep their data
     with duckdb.connect(str(published), read_only=True) as con:

@@ -18,7 +18,9 @@ import json
 import sys
 from pathlib import Path
 
-from orchestration.decisions import store, validation
+import sqlalchemy as sa
+
+from orchestration.decisions import seed, store, validation
 from orchestration.settings import load_settings
 from orchestration.warehouse.review import parse_period
 
@@ -59,35 +61,47 @@ def _add_who_and_why(command: argparse.ArgumentParser) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    settings = load_settings()
     try:
-        if args.command == "list":
-            period = parse_period(args.period) if args.period is not None else None
-            with store.open_store(settings.decisions) as engine:
-                rows = store.history(engine, args.relation, period)
-            write_records([row.as_record() for row in rows], args.format, sys.stdout)
-            return 0
-        if args.command == "import-csv":
-            new = validation.read_seed_overrides(args.path, settings.warehouse)
-        else:
-            if args.command == "override":
-                decision = validation.override(
-                    args.relation_id, args.period, args.level, args.reason, args.by
-                )
-            else:
-                decision = validation.postponement(
-                    args.relation_id, args.until_date, args.reason, args.by
-                )
-            validation.check_relation(settings.warehouse, decision.relation_id)
-            new = [decision]
+        return _run(args, load_settings())
     except ValueError as error:  # InvalidDecision, or parse_period's
         print(f"decisions: {error}".replace("\n", "\ndecisions: "), file=sys.stderr)
         return 2
+    except sa.exc.SQLAlchemyError as error:
+        # Not the input's fault (exit 1, not 2): the store is unreachable or refused.
+        print(f"decisions: the store cannot be used: {error.orig or error}", file=sys.stderr)
+        return 1
+
+
+def _run(args: argparse.Namespace, settings) -> int:
+    if args.command == "list":
+        period = parse_period(args.period) if args.period is not None else None
+        with store.open_store(settings.decisions) as engine:
+            rows = store.history(engine, args.relation, period)
+        write_records([row.as_record() for row in rows], args.format, sys.stdout)
+        return 0
+    if args.command == "import-csv":
+        new = validation.read_seed_overrides(args.path, settings.warehouse)
+    else:
+        if args.command == "override":
+            decision = validation.override(
+                args.relation_id, args.period, args.level, args.reason, args.by
+            )
+        else:
+            decision = validation.postponement(
+                args.relation_id, args.until_date, args.reason, args.by
+            )
+        validation.check_relation(settings.warehouse, decision.relation_id)
+        new = [decision]
     # Validated before the store is opened: bad input never creates or touches it.
     with store.open_store(settings.decisions) as engine:
-        ids = store.append(engine, new)
+        ids = (
+            seed.append_new(engine, new)
+            if args.command == "import-csv"
+            else store.append(engine, new)
+        )
     if args.command == "import-csv":
-        print(f"imported {len(ids)} overrides from {args.path}")
+        held = len(new) - len(ids)
+        print(f"imported {len(ids)} overrides from {args.path} ({held} already in the store)")
     else:
         print(f"recorded decision {ids[0]}: {_describe(new[0])}")
     return 0

@@ -37,7 +37,13 @@ def import_seed(engine: sa.Engine, path: Path = SEED_PATH) -> list[int]:
     """
     if not path.exists():
         return []
-    rows = validation.read_seed_overrides(path, warehouse=None)
+    return append_new(engine, validation.read_seed_overrides(path, warehouse=None))
+
+
+def append_new(engine: sa.Engine, rows: list[store.NewDecision]) -> list[int]:
+    """Append the overrides among `rows` that the store does not hold yet (same relation,
+    period, level, reason and decider), each once; return their ids. Also what
+    `python -m orchestration.decisions import-csv` does, so importing a file twice is safe."""
     held = {
         _key(decision)
         for decision in store.history(engine)

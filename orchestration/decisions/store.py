@@ -97,7 +97,7 @@ def create_engine(url: str) -> sa.Engine:
     else:
         if url_obj.drivername == "postgresql":
             # SQLAlchemy 2.1 reads a bare postgresql:// as psycopg 3; the driver this project
-            # installs (extra `engines`) is psycopg2.
+            # installs is psycopg2.
             url_obj = url_obj.set(drivername="postgresql+psycopg2")
         engine = sa.create_engine(url_obj)
     _create_schema(engine)
@@ -139,10 +139,33 @@ def append(engine: sa.Engine, new: NewDecision | Iterable[NewDecision]) -> list[
     return ids
 
 
-# Erasure (`make forget`, the one exception to append-only, not built yet): a contact
-# person's personal data in this store is `decided_by` and whatever a `reason` says about
-# them. Erasing would UPDATE those columns of the person's rows to a placeholder here, in
-# one transaction, never DELETE the decisions themselves (the levels stay in force).
+# --- erasure: the one exception to append-only ------------------------------------------
+ERASED = "[erased]"
+"""What an erased value becomes: the decisions themselves stay, and stay in force."""
+
+
+def erase_text(engine: sa.Engine, values: list[str]) -> int:
+    """Replace each of `values` (a contact's name, e-mail, phone) inside every decision's
+    reason by ERASED, in one transaction; return the number of decisions changed.
+    Called by `make forget CONTACT=...` (orchestration/privacy/erasure.py)."""
+    values = [value for value in values if value]
+    if not values:
+        return 0
+    scrubbed = decisions.c.reason
+    for value in values:
+        scrubbed = sa.func.replace(scrubbed, value, ERASED)
+    mentions = sa.or_(*(decisions.c.reason.contains(value, autoescape=True) for value in values))
+    with engine.begin() as con:
+        return con.execute(decisions.update().where(mentions).values(reason=scrubbed)).rowcount
+
+
+def erase_decider(engine: sa.Engine, decided_by: str) -> int:
+    """Replace a decider's name by ERASED on every decision they took (`make forget
+    DECIDER=...`, someone who left the company); return the number of decisions changed."""
+    with engine.begin() as con:
+        return con.execute(
+            decisions.update().where(decisions.c.decided_by == decided_by).values(decided_by=ERASED)
+        ).rowcount
 
 
 def history(

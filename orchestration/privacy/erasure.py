@@ -32,12 +32,14 @@ import fcntl
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
+from orchestration.decisions import store
+from orchestration.decisions.store import ERASED
 from orchestration.ingest.contract import CONTACTS
 from orchestration.ingest.schema import RAW_SCHEMA
 from orchestration.settings import Settings
@@ -60,6 +62,9 @@ PERSONAL_COLUMNS = frozenset(
         "has_marketing_consent",
     }
 )
+# Free text people typed into the decisions store (orchestration/decisions) and its copies
+# in the warehouse: a contact's name, e-mail or phone is replaced inside it.
+DECISION_TEXT_COLUMNS = frozenset({"reason", "override_reason"})
 # Values shorter than this are not searched for as traces elsewhere ("Jan" is in too
 # many names); the full name, e-mail and phone are.
 MIN_TRACE_LENGTH = 5
@@ -208,6 +213,8 @@ def erase_contacts(
        data-quality mart): a raw value that has an erased contact id as one of its fields
        (a malformed CSV line of that contact, a duplicate key) or contains one of the
        contacts' e-mail, phone or full name.
+    3. Decision text (columns named in DECISION_TEXT_COLUMNS: the copies of the decisions
+       store's reasons): the contacts' e-mail, phone and full name replaced by "[erased]".
     Rows are updated, not deleted: activities and relations still point at the contact id.
     Other columns are not scrubbed by value: a relation named after the person is the
     company's name; `forget` reports such places (see `find_traces`).
@@ -244,6 +251,38 @@ def erase_contacts(
                     )
                     """,
                     [contact_ids, traces],
+                ),
+            )
+        for column in (c for c in columns if c in DECISION_TEXT_COLUMNS and traces):
+            erasure.add(f"{schema}.{table}", _replace_values(con, name, column, traces))
+    return erasure
+
+
+def _replace_values(con: duckdb.DuckDBPyConnection, name: str, column: str, values) -> int:
+    """Replace each of `values` inside the text column by ERASED; the rows changed."""
+    scrubbed = sql_ident(column)
+    for value in values:
+        scrubbed = f"replace({scrubbed}, {sql_str(value)}, {sql_str(ERASED)})"
+    return _changed(
+        con,
+        f"update {name} set {sql_ident(column)} = {scrubbed} "
+        f"where list_bool_or([contains({sql_ident(column)}, v) for v in ?::varchar[]])",
+        [values],
+    )
+
+
+def erase_decider(con: duckdb.DuckDBPyConnection, decided_by: str) -> Erasure:
+    """The warehouse copies of `store.erase_decider`: every decided_by column."""
+    erasure = Erasure()
+    for schema, table, columns in list(_base_tables(con)):
+        if "decided_by" in columns:
+            erasure.add(
+                f"{schema}.{table}",
+                _changed(
+                    con,
+                    f"update {sql_ident(schema)}.{sql_ident(table)} "
+                    f"set decided_by = {sql_str(ERASED)} where decided_by = ?",
+                    [decided_by],
                 ),
             )
     return erasure
@@ -288,15 +327,10 @@ def apply_register(con: duckdb.DuckDBPyConnection) -> Erasure:
     return erase_contacts(con, registered_contacts(con), schemas=(RAW_SCHEMA,))
 
 
-# --- forget: one contact, both warehouse files ------------------------------------------
-def _erase_file(
-    path: Path, contact_id: str, erasure_id: str, erased_at: dt.datetime
-) -> tuple[Erasure, list[tuple[str, str, int]]]:
-    """Erase in a copy of `path`, record it, compact the copy and swap it in atomically.
-
-    Returns what changed and where the contact's values still appear outside the places
-    that hold contact data (for the operator to judge; see `erase_contacts`).
-    """
+# --- forget: one contact (or decider), the store and both warehouse files -------------
+def _erase_file(path: Path, change: Callable[[duckdb.DuckDBPyConnection], Erasure]) -> Erasure:
+    """Apply `change` to a copy of `path` in one transaction, compact the copy and swap it
+    in atomically; return what changed."""
     working = path.with_name(f".{path.name}.forgetting")
     compacted = path.with_name(f".{path.name}.compacted")
     # dbt's views name the catalog (the file's stem): open the copy under that name.
@@ -309,21 +343,8 @@ def _erase_file(
             con.execute(f"attach {sql_str(str(working))} as {catalog}")
             con.execute(f"use {catalog}")
             con.begin()
-            traces = contact_traces(con, [contact_id])
-            erasure = erase_contacts(con, [contact_id])
-            ensure_register(con)
-            con.execute(
-                f"insert into {REGISTER} values (?, ?, ?, ?, ?)",
-                [
-                    erasure_id,
-                    contact_id,
-                    erased_at,
-                    sorted(erasure.rows),
-                    erasure.rows_changed,
-                ],
-            )
+            erasure = change(con)
             con.commit()
-            remaining = find_traces(con, traces)
             con.execute("checkpoint")
             # A fresh file holds live data only: no erased value left in a freed block.
             con.execute(f"attach {sql_str(str(compacted))} as compacted")
@@ -333,7 +354,12 @@ def _erase_file(
     finally:
         working.unlink(missing_ok=True)
         compacted.unlink(missing_ok=True)
-    return erasure, remaining
+    return erasure
+
+
+def _read_traces(path: Path, contact_id: str) -> list[str]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return contact_traces(con, [contact_id])
 
 
 @dataclass(frozen=True)
@@ -343,26 +369,62 @@ class ForgetResult:
     erased_at: dt.datetime
     files: dict[str, Erasure]  # file -> what changed in it
     remaining: dict[str, list[tuple[str, str, int]]]  # file -> values found elsewhere
+    decisions_changed: int = 0  # decisions in the store whose reason named the contact
+
+
+def _warehouse_files(settings: Settings) -> list[Path]:
+    # The working file first: if the published one then failed, the next refresh would
+    # still publish the erasure.
+    files = [p for p in (settings.build_warehouse, settings.warehouse) if p.exists()]
+    if not files:
+        raise NothingToErase(f"no warehouse at {settings.warehouse} or {settings.build_warehouse}")
+    return files
 
 
 def forget(settings: Settings, contact_id: str) -> ForgetResult:
-    """Erase one contact from the working and the published warehouse; see the module."""
+    """Erase one contact from the decisions store and the working and the published
+    warehouse; see the module."""
     contact_id = contact_id.strip()
     if not contact_id:
         raise ValueError("a contact id is required")
     erasure_id = str(uuid.uuid4())
     erased_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     with refresh_lock(settings.build_warehouse, exclusive=True):
-        # The working file first: if the published one then failed, the next refresh
-        # would still publish the erasure.
-        files = [p for p in (settings.build_warehouse, settings.warehouse) if p.exists()]
-        if not files:
-            raise NothingToErase(
-                f"no warehouse at {settings.warehouse} or {settings.build_warehouse}"
-            )
+        files = _warehouse_files(settings)
+        # The store first: it is the source the next refresh copies the reasons from.
+        traces = sorted({t for path in files for t in _read_traces(path, contact_id)})
+        with store.open_store(settings.decisions) as engine:
+            decisions_changed = store.erase_text(engine, traces)
         done, remaining = {}, {}
-        for path in files:
-            done[str(path)], remaining[str(path)] = _erase_file(
-                path, contact_id, erasure_id, erased_at
+
+        def change(con: duckdb.DuckDBPyConnection) -> Erasure:
+            erasure = erase_contacts(con, [contact_id])
+            ensure_register(con)
+            con.execute(
+                f"insert into {REGISTER} values (?, ?, ?, ?, ?)",
+                [erasure_id, contact_id, erased_at, sorted(erasure.rows), erasure.rows_changed],
             )
-    return ForgetResult(erasure_id, contact_id, erased_at, done, remaining)
+            return erasure
+
+        for path in files:
+            done[str(path)] = _erase_file(path, change)
+            with duckdb.connect(str(path), read_only=True) as con:
+                remaining[str(path)] = find_traces(con, traces)
+    return ForgetResult(erasure_id, contact_id, erased_at, done, remaining, decisions_changed)
+
+
+def forget_decider(settings: Settings, decided_by: str) -> dict[str, int]:
+    """Replace a decider's name by "[erased]" in the decisions store and in the warehouse
+    copies of it; what changed, per place (the store, then each warehouse file)."""
+    decided_by = decided_by.strip()
+    if not decided_by:
+        raise ValueError("a name (decided_by) is required")
+    with refresh_lock(settings.build_warehouse, exclusive=True):
+        files = _warehouse_files(settings)
+        with store.open_store(settings.decisions) as engine:
+            changed = {"decisions store": store.erase_decider(engine, decided_by)}
+        for path in files:
+            changed[str(path)] = _erase_file(
+                path, lambda con: erase_decider(con, decided_by)
+            ).rows_changed
+    return changed
