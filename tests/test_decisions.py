@@ -289,3 +289,19 @@ def test_an_unreachable_store_is_a_one_line_error(env):
     assert result.returncode == 1
     assert result.stderr.startswith("decisions: the store cannot be used:"), result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_erasure_replaces_names_in_reasons_and_deciders(tmp_path):
+    """The one UPDATE the store allows (make forget): the decisions stay, the names go."""
+    with store.open_store(f"sqlite:///{tmp_path / 'decisions.sqlite'}") as engine:
+        store.append(engine, validation.override("R1", "2027-H1", "A", "Ann de Wit 50%_off", "Jan"))
+        store.append(engine, validation.override("R2", "2027-H1", "B", "100% sure", "Piet"))
+        # LIKE wildcards in the value are literal: "50%_off" matches itself, not "100% sure".
+        assert store.erase_text(engine, ["Ann de Wit", "50%_off", "absent"]) == 1
+        assert store.erase_decider(engine, "Jan") == 1
+        assert store.erase_decider(engine, "nobody") == 0
+        rows = [(d.relation_id, d.level, d.reason, d.decided_by) for d in store.history(engine)]
+    assert rows == [
+        ("R1", "A", f"{store.ERASED} {store.ERASED}", store.ERASED),
+        ("R2", "B", "100% sure", "Piet"),
+    ]

@@ -60,3 +60,18 @@ def test_the_database_refuses_a_malformed_decision(url):
 def test_concurrent_writers_lose_nothing(url):
     write_concurrently(url, writers=4, count=100)
     check_nothing_lost(url, writers=4, count=100)
+
+
+def test_erasure_of_a_name_in_reasons_and_of_a_decider(url):
+    """`make forget` on a PostgreSQL store: the same two UPDATEs as on SQLite."""
+    with store.open_store(url) as engine:
+        store.append(engine, validation.override("R1", "2027-H1", "A", "Ann de Wit 50%_off", "Jan"))
+        store.append(engine, validation.override("R2", "2027-H1", "B", "no names here", "Piet"))
+        # LIKE wildcards in the value are literal: "50%_off" matches itself only.
+        assert store.erase_text(engine, ["Ann de Wit", "50%_off", "absent"]) == 1
+        assert store.erase_decider(engine, "Jan") == 1
+        rows = [(d.relation_id, d.reason, d.decided_by) for d in store.history(engine)]
+    assert rows == [
+        ("R1", f"{store.ERASED} {store.ERASED}", store.ERASED),
+        ("R2", "no names here", "Piet"),
+    ]
