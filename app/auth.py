@@ -55,6 +55,12 @@ def _logout() -> None:
     st.session_state.pop(scope.AUTH_USER_KEY, None)
 
 
+def _cookie_token() -> str | None:
+    value = st.context.cookies.get(sessions.COOKIE_NAME)
+    # AppTest's stand-in runtime answers with a mock object instead of a string.
+    return value if isinstance(value, str) else None
+
+
 def _post(route: str, body: str = "") -> None:
     """Have the browser post `body` to one of the session routes of `app/asgi.py`."""
     st.html(
@@ -79,7 +85,7 @@ def require_login() -> users.User | None:
         message = t("auth.file_error", detail=error)
         _only_page(lambda: st.error(message), "geen-toegang")
 
-    token = st.session_state.get(TOKEN_KEY) or st.context.cookies.get(sessions.COOKIE_NAME)
+    token = st.session_state.get(TOKEN_KEY) or _cookie_token()
     # Refused when logged out, idle or too old, or when the user was removed from the
     # file or their role changed: then the login shows at their next click.
     user = sessions.STORE.check(token, known, sessions.limits()) if token else None
