@@ -12,8 +12,8 @@ random one per process: a token from another process or an earlier run is worthl
 
 A token is accepted only when its signature holds, it is younger than
 `PYRAMID_SESSION_MAX_HOURS`, it was used within the last `PYRAMID_SESSION_IDLE_MINUTES`,
-it was not logged out, and the users file still has its user with the same role and
-salesperson id.
+it was not logged out, and the users file still has its user with the same role,
+salesperson id and password.
 """
 
 from __future__ import annotations
@@ -101,6 +101,12 @@ def verify(token: str, key: bytes) -> dict | None:
 
 
 # --- live sessions ------------------------------------------------------------------------
+def _password_mark(user: User) -> str:
+    """Changes with the user's password hash (which is salted), so a new password ends the
+    sessions made with the old one; the token never carries the hash itself."""
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
 class SessionStore:
     """The sessions of this process: issue, check (and touch), revoke; login tickets."""
 
@@ -119,6 +125,7 @@ class SessionStore:
             "user": user.username,
             "role": user.role,
             "sp": user.salesperson_id,
+            "pw": _password_mark(user),
             "iat": now,
         }
         with self._lock:
@@ -154,9 +161,11 @@ class SessionStore:
                 last_seen is not None
                 and now - claims.get("iat", 0) < limits.max_seconds
                 and now - last_seen < limits.idle_seconds
-                # A user removed from the file, or whose role or scope changed, is out.
+                # A user removed from the file, or whose role, scope or password changed,
+                # is out.
                 and user is not None
-                and (user.role, user.salesperson_id) == (claims.get("role"), claims.get("sp"))
+                and (user.role, user.salesperson_id, _password_mark(user))
+                == (claims.get("role"), claims.get("sp"), claims.get("pw"))
             )
             if good:
                 self._last_seen[session_id] = now
