@@ -87,7 +87,7 @@ def require_login() -> users.User | None:
 
     token = st.session_state.get(TOKEN_KEY) or _cookie_token()
     # Refused when logged out, idle or too old, or when the user was removed from the
-    # file or their role changed: then the login shows at their next click.
+    # file or their role, scope or password changed: the login shows at their next click.
     user = sessions.STORE.check(token, known, sessions.limits()) if token else None
     if user is None:
         _logout()
