@@ -4,20 +4,28 @@ With `PYRAMID_USERS_FILE` set, nothing but the login form shows until a user of 
 logs in; the logged-in user's scope is then applied by the data layer (`app/data/scope.py`) to
 every query. Without it the dashboard runs open: `make app` binds it to 127.0.0.1 only
 (`app/launch.py`), and every page says so.
+
+A login is a session token (`app/sessions.py`), checked on every script run. This Streamlit
+session keeps it in its state; the browser keeps it in an HttpOnly cookie, which the page
+obtains right after the login by posting a one-time ticket to `app/asgi.py`, so a reload or
+a new tab finds it there.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import json
 import time
 
 import streamlit as st
 
-from app import users
+from app import sessions, users
 from app.data import scope
 from app.i18n import t
 
 FAILED_KEY = "auth_failed_attempts"
+TOKEN_KEY = "auth_session_token"
+TICKET_KEY = "auth_session_ticket"  # set at login, posted (and dropped) in the next run
 
 
 def _client_is_local() -> bool:
@@ -41,7 +49,25 @@ def _client_is_local() -> bool:
 
 
 def _logout() -> None:
+    token = st.session_state.pop(TOKEN_KEY, None)
+    if token:
+        sessions.STORE.revoke(token)
     st.session_state.pop(scope.AUTH_USER_KEY, None)
+
+
+def _cookie_token() -> str | None:
+    value = st.context.cookies.get(sessions.COOKIE_NAME)
+    # AppTest's stand-in runtime answers with a mock object instead of a string.
+    return value if isinstance(value, str) else None
+
+
+def _post(route: str, body: str = "") -> None:
+    """Have the browser post `body` to one of the session routes of `app/asgi.py`."""
+    st.html(
+        f"<script>fetch({json.dumps(route)}, {{method: 'POST', body: {json.dumps(body)}, "
+        "credentials: 'same-origin', cache: 'no-store'});</script>",
+        unsafe_allow_javascript=True,
+    )
 
 
 def require_login() -> users.User | None:
@@ -59,26 +85,35 @@ def require_login() -> users.User | None:
         message = t("auth.file_error", detail=error)
         _only_page(lambda: st.error(message), "geen-toegang")
 
-    session = st.session_state.get(scope.AUTH_USER_KEY)
-    if session:
-        user = known.get(session["username"])
-        # A user removed or changed in the file is logged out at their next click.
-        if user is not None and (user.role, user.salesperson_id) == (
-            session["role"],
-            session["salesperson_id"],
-        ):
-            with st.sidebar:
-                who = (
-                    t("auth.role.salesperson", id=user.salesperson_id)
-                    if user.role == users.SALESPERSON
-                    else t("auth.role.manager")
-                )
-                st.caption(t("auth.logged_in", user=user.username, role=who))
-                st.button(t("auth.logout"), on_click=_logout, key="auth_logout")
-            return user
+    token = st.session_state.get(TOKEN_KEY) or _cookie_token()
+    # Refused when logged out, idle or too old, or when the user was removed from the
+    # file or their role, scope or password changed: the login shows at their next click.
+    user = sessions.STORE.check(token, known, sessions.limits()) if token else None
+    if user is None:
         _logout()
+        if token:
+            _post(sessions.LOGOUT_ROUTE)  # the browser drops the dead cookie
+            st.info(t("auth.ended"), icon=":material/schedule:")
+        _only_page(_login_page, "inloggen")
 
-    _only_page(_login_page, "inloggen")
+    st.session_state[TOKEN_KEY] = token
+    st.session_state[scope.AUTH_USER_KEY] = {
+        "username": user.username,
+        "role": user.role,
+        "salesperson_id": user.salesperson_id,
+    }
+    ticket = st.session_state.pop(TICKET_KEY, None)
+    if ticket:
+        _post(sessions.SESSION_ROUTE, ticket)  # the cookie that keeps this login
+    with st.sidebar:
+        who = (
+            t("auth.role.salesperson", id=user.salesperson_id)
+            if user.role == users.SALESPERSON
+            else t("auth.role.manager")
+        )
+        st.caption(t("auth.logged_in", user=user.username, role=who))
+        st.button(t("auth.logout"), on_click=_logout, key="auth_logout")
+    return user
 
 
 def _only_page(render, url_path: str) -> None:
@@ -111,9 +146,7 @@ def _login_page() -> None:
         st.error(t("auth.failed"))
         return
     st.session_state.pop(FAILED_KEY, None)
-    st.session_state[scope.AUTH_USER_KEY] = {
-        "username": user.username,
-        "role": user.role,
-        "salesperson_id": user.salesperson_id,
-    }
+    token = sessions.STORE.open(user, sessions.limits())
+    st.session_state[TOKEN_KEY] = token
+    st.session_state[TICKET_KEY] = sessions.STORE.issue_ticket(token)
     st.rerun()

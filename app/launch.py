@@ -5,6 +5,9 @@ relation, so it must not be reachable from the network: it binds to the loopback
 With a users file (checked here, before the server starts) it binds to
 `PYRAMID_APP_ADDRESS` (default 0.0.0.0, every interface); put it behind HTTPS (a reverse
 proxy) when it leaves one machine, since the login form sends passwords.
+
+It serves `app/asgi.py`: Streamlit plus the routes that keep a login in a session cookie.
+Streamlit's developer toolbar (Deploy, Rerun, Clear cache) is hidden: this is for users.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import argparse
 import os
 import sys
 
-from app import users
+from app import sessions, users
 from orchestration.settings import REPO_ROOT
 
 LOCALHOST = "127.0.0.1"
@@ -32,7 +35,7 @@ def streamlit_command(port: int, environ: dict[str, str] | None = None) -> list[
         "-m",
         "streamlit",
         "run",
-        str(REPO_ROOT / "app" / "streamlit_app.py"),
+        str(REPO_ROOT / "app" / "asgi.py"),
         "--server.address",
         server_address(environ),
         "--server.port",
@@ -41,6 +44,8 @@ def streamlit_command(port: int, environ: dict[str, str] | None = None) -> list[
         "true",
         "--browser.gatherUsageStats",
         "false",
+        "--client.toolbarMode",
+        "viewer",
     ]
 
 
@@ -57,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         try:
             found = users.load_users(path)
-        except users.UsersFileError as error:
+            sessions.limits()
+        except (users.UsersFileError, ValueError) as error:
             print(f"cannot start: {error}", file=sys.stderr)
             return 2
         if not found:

@@ -6,10 +6,14 @@ Every test that needs one of them goes through here, so a change in how the proj
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import socket
 import subprocess
-from collections.abc import Mapping
+import time
+import urllib.request
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from orchestration.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, REPO_ROOT
@@ -119,3 +123,44 @@ def app_test(entry: str = APP_ENTRY, timeout: float = 60):
     from streamlit.testing.v1 import AppTest
 
     return AppTest.from_file(entry, default_timeout=timeout)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def dashboard_server(env: Mapping[str, str], log: Path, timeout: float = 60) -> Iterator[str]:
+    """The dashboard as `make app` starts it (`app/launch.py`), on a free port with `env`
+    added to this environment; yields its URL once it answers, stops it afterwards."""
+    from app import launch
+
+    port = free_port()
+    environ = {**os.environ, **env}
+    command = [*launch.streamlit_command(port, environ), "--server.fileWatcherType", "none"]
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            command, cwd=REPO_ROOT, env=environ, stdout=out, stderr=subprocess.STDOUT
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the dashboard did not start:\n{log.read_text()[-3000:]}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()

@@ -1,5 +1,5 @@
-"""The dashboard in a real browser: `streamlit run` against the built warehouse, every
-page opened in headless Chromium (Python playwright), a screenshot per page saved to
+"""The dashboard in a real browser: served as `make app` serves it, on the built warehouse,
+every page opened in headless Chromium (Python playwright), a screenshot per page saved to
 artifacts/screenshots/, and a failure on an error box or an empty page.
 
 Needs /usr/bin/chromium (CI: `apt-get install -y chromium`); never `playwright install`.
@@ -7,18 +7,14 @@ Needs /usr/bin/chromium (CI: `apt-get install -y chromium`); never `playwright i
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from app import i18n
+from app import i18n, sessions, users
 from orchestration.settings import REPO_ROOT
+from tests.harness import dashboard_server
 
 pytestmark = pytest.mark.slow
 
@@ -47,78 +43,37 @@ PAGES = [
 SCREENSHOT_NAMES = {"": "klantenpiramide"}
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def server(built_warehouse, tmp_path_factory):
+def chromium():
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
-    port = free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
-    env = {**os.environ, "PYRAMID_WAREHOUSE": str(built_warehouse)}
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app/streamlit_app.py",
-                "--server.port",
-                str(port),
-                "--server.headless",
-                "true",
-                "--server.fileWatcherType",
-                "none",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
-            cwd=REPO_ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start:\n{log.read_text()[-3000:]}")
-            time.sleep(0.3)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
-@pytest.fixture(scope="module")
-def browser(server):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        # Warm-up: st.navigation registers the pages in the first script run, so the very
-        # first session after a server start that deep-links a page gets a "Page not
-        # found" notice before the page shows. Open the root once, as a user would.
-        warm_up = chromium.new_page()
-        warm_up.goto(server)
-        wait_until_rendered(warm_up, i18n.t("page.pyramid", "nl"), True)
-        warm_up.close()
-        yield chromium
-        chromium.close()
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def server(chromium, built_warehouse, tmp_path_factory):
+    """Open mode (no users file), started the way `make app` starts it."""
+    log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
+    env = {"PYRAMID_WAREHOUSE": str(built_warehouse), users.USERS_FILE_ENV: ""}
+    with dashboard_server(env, log) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser(chromium, server):
+    # Warm-up: st.navigation registers the pages in the first script run, so the very
+    # first session after a server start that deep-links a page gets a "Page not
+    # found" notice before the page shows. Open the root once, as a user would.
+    warm_up = chromium.new_page()
+    warm_up.goto(server)
+    wait_until_rendered(warm_up, i18n.t("page.pyramid", "nl"), True)
+    warm_up.close()
+    return chromium
 
 
 @pytest.fixture
@@ -176,6 +131,8 @@ def test_page_renders_in_the_browser(server, page, path, title_key, expect_chart
 def test_navigation_links_and_english(server, page):
     page.goto(server)
     wait_until_rendered(page, i18n.t("page.pyramid", "nl"), True)
+    # Served to users: no developer toolbar, even on localhost.
+    assert page.locator('[data-testid="stAppDeployButton"]').count() == 0
     links = page.locator('[data-testid="stSidebarNav"] a')
     hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
     assert [href.rstrip("/").rsplit("/", 1)[-1] for href in hrefs[1:]] == [p for p, *_ in PAGES[1:]]
@@ -208,3 +165,105 @@ def test_clicking_a_pyramid_layer_lists_its_relations(server, page):
     page.get_by_role("heading", name=heading, exact=True).wait_for(timeout=30_000)
     page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
     assert_healthy(page, "klantenpiramide-click")
+
+
+# --- a login that survives a reload (app/sessions.py, app/asgi.py) -----------------------
+PASSWORD = "anna-manager-pw"
+IDLE_SECONDS = 15  # PYRAMID_SESSION_IDLE_MINUTES for this server: 0.25
+
+
+@pytest.fixture(scope="module")
+def login_server(chromium, built_warehouse, tmp_path_factory):
+    """A server with one manager in its users file and a 15-second idle timeout."""
+    workdir = tmp_path_factory.mktemp("login")
+    users_file = workdir / "users.toml"
+    anna = users.User("anna", users.MANAGER, None, users.hash_password(PASSWORD))
+    users.save_users(users_file, {"anna": anna})
+    env = {
+        "PYRAMID_WAREHOUSE": str(built_warehouse),
+        users.USERS_FILE_ENV: str(users_file),
+        "PYRAMID_APP_ADDRESS": "127.0.0.1",
+        sessions.IDLE_MINUTES_ENV: str(IDLE_SECONDS / 60),
+    }
+    with dashboard_server(env, workdir / "streamlit.log") as url:
+        yield url
+
+
+@pytest.fixture
+def visitor(chromium):
+    """A browser profile of its own: its own cookies."""
+    context = chromium.new_context(viewport={"width": 1400, "height": 1400}, locale="nl-NL")
+    yield context
+    context.close()
+
+
+def session_cookie(context, timeout: float = 30) -> dict | None:
+    """The session cookie once the page has fetched it (it is set asynchronously)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = [c for c in context.cookies() if c["name"] == sessions.COOKIE_NAME]
+        if found:
+            return found[0]
+        time.sleep(0.2)
+    return None
+
+
+def shows_login(tab) -> bool:
+    wait_until_rendered(tab, i18n.t("auth.title", "nl"), False)
+    return tab.locator('input[type="password"]').count() == 1
+
+
+def shows_dashboard(tab) -> bool:
+    wait_until_rendered(tab, i18n.t("page.pyramid", "nl"), True)
+    sidebar = tab.locator('[data-testid="stSidebar"]').inner_text()
+    return "anna" in sidebar and i18n.t("auth.logout", "nl") in sidebar
+
+
+def log_in(tab, url: str) -> None:
+    tab.goto(url)
+    assert shows_login(tab)
+    tab.locator(f'input[aria-label="{i18n.t("auth.username", "nl")}"]').fill("anna")
+    tab.locator(f'input[aria-label="{i18n.t("auth.password", "nl")}"]').fill(PASSWORD)
+    tab.get_by_role("button", name=i18n.t("auth.submit", "nl")).click()
+    assert shows_dashboard(tab)
+
+
+def test_a_login_survives_a_reload_and_a_new_tab_until_logout(login_server, visitor, chromium):
+    tab = visitor.new_page()
+    log_in(tab, login_server)
+    cookie = session_cookie(visitor)
+    assert cookie is not None, "the page never obtained the session cookie"
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax" and cookie["path"] == "/"
+    assert 11 * 3600 < cookie["expires"] - time.time() <= 12 * 3600  # the 12-hour maximum
+
+    tab.reload()
+    assert shows_dashboard(tab), "a reload lost the login"
+    second_tab = visitor.new_page()
+    second_tab.goto(login_server)
+    assert shows_dashboard(second_tab), "a new tab did not find the login"
+
+    tab.get_by_role("button", name=i18n.t("auth.logout", "nl")).click()
+    assert shows_login(tab)
+    tab.reload()
+    assert shows_login(tab), "a reload after logout showed the dashboard"
+    assert session_cookie(visitor, timeout=0) is None, "logout left the cookie behind"
+
+    # The logged-out cookie, kept by someone and sent again, is refused by the server.
+    replay = chromium.new_context(locale="nl-NL")
+    replay.add_cookies([{"name": cookie["name"], "value": cookie["value"], "url": login_server}])
+    try:
+        stolen = replay.new_page()
+        stolen.goto(login_server)
+        assert shows_login(stolen), "a logged-out session came back with its old cookie"
+    finally:
+        replay.close()
+
+
+def test_an_idle_session_ends(login_server, visitor):
+    tab = visitor.new_page()
+    log_in(tab, login_server)
+    assert session_cookie(visitor) is not None
+    tab.wait_for_timeout((IDLE_SECONDS + 3) * 1000)
+    tab.reload()
+    assert shows_login(tab), "an idle session was still logged in"
+    assert i18n.t("auth.ended", "nl") in tab.locator('[data-testid="stMain"]').inner_text()

@@ -14,6 +14,7 @@ import os
 import pkgutil
 import re
 import stat
+import time
 from pathlib import Path
 
 import duckdb
@@ -22,7 +23,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import app.data
-from app import formatting, i18n, launch, tables, users
+from app import auth, formatting, i18n, launch, sessions, tables, users
 from app.data import (
     abc,
     data_quality,
@@ -257,6 +258,32 @@ def test_an_invalid_users_file_lets_nobody_in(warehouse, tmp_path, monkeypatch):
     assert at.error and "eve" in at.error[0].value
     assert not at.dataframe and not at.text_input
     assert launch.main(["--port", "1"]) == 2  # the launcher refuses to start
+
+
+def test_a_login_is_a_session_token_that_ends_on_logout(with_users):
+    at = log_in("anna", PASSWORDS["anna"])
+    token = at.session_state[auth.TOKEN_KEY]
+    known = users.load_users(with_users)
+    assert sessions.STORE.check(token, known, sessions.limits()) == known["anna"]
+    # The page posts the one-time ticket that buys the browser its cookie (app/asgi.py).
+    posted = [e for e in at.get("html") if sessions.SESSION_ROUTE in e.proto.body]
+    assert len(posted) == 1
+    assert auth.TICKET_KEY not in at.session_state  # posted once, then gone
+    next(b for b in at.sidebar.button if b.label == i18n.t("auth.logout", "nl")).click().run()
+    assert at.title[0].value == "Inloggen"
+    assert sessions.STORE.check(token, known, sessions.limits()) is None
+
+
+def test_an_idle_session_shows_the_login_again(with_users, monkeypatch):
+    monkeypatch.setenv(sessions.IDLE_MINUTES_ENV, str(1.5 / 60))
+    at = log_in("anna", PASSWORDS["anna"])
+    show(at, "pyramid")
+    assert at.sidebar.caption[0].value.startswith("Ingelogd als **anna**")
+    time.sleep(2)
+    at.run()
+    assert at.title[0].value == "Inloggen"
+    assert [i.value for i in at.info] == [i18n.t("auth.ended", "nl")]
+    assert scope.AUTH_USER_KEY not in at.session_state
 
 
 # --- roles: what each user sees ---------------------------------------------------------
