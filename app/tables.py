@@ -24,6 +24,7 @@ EUR_COLUMNS = {
     "growth_potential",
     "estimated_annual_spend",
     "cumulative_revenue",
+    "revenue_to_next_class",
 }
 PCT_COLUMNS = {
     "relation_share",
@@ -40,7 +41,7 @@ DATE_COLUMNS = {
     "week_start",
     "as_of_date",
 }
-DATETIME_COLUMNS = {"loaded_at"}
+DATETIME_COLUMNS = {"loaded_at", "decided_at"}
 BOOL_COLUMNS = {
     "is_lead",
     "needs_reactivation",
@@ -62,6 +63,7 @@ ENUM_COLUMNS = {
     "axis": "axis",
     "criterion": "criterion",
     "band": "band",
+    "potential_band": "potential_band",
 }
 
 

@@ -179,6 +179,19 @@ def current_scope() -> str | None:
     raise NotAuthenticated(f"unknown role {user.get('role')!r}")
 
 
+def current_username() -> str | None:
+    """The logged-in user's name, to record as who decided; None in open mode and outside
+    a session's script run (a caller then has to say who decides)."""
+    if users.users_file() is None:
+        return None
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return None
+    user = st.session_state.get(AUTH_USER_KEY)
+    return str(user["username"]) if user else None
+
+
 @contextlib.contextmanager
 def scoped(scope: str | None):
     """Run queries in this thread as the given scope (a salesperson id, or None: all)."""
