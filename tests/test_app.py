@@ -31,6 +31,7 @@ PAGES = [
     "abc",
     "scoring",
     "service_levels",
+    "review",
     "visit_planning",
     "data_quality",
 ]
@@ -40,6 +41,7 @@ PAGE_TITLES = {
     "abc": "page.abc",
     "scoring": "page.scoring",
     "service_levels": "page.service",
+    "review": "page.review",
     "visit_planning": "page.visits",
     "data_quality": "page.dq",
 }
@@ -47,8 +49,10 @@ HOSTILE = "x' or 1=1 --"
 
 
 @pytest.fixture
-def warehouse(built_warehouse, monkeypatch) -> Path:
+def warehouse(built_warehouse, tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("PYRAMID_WAREHOUSE", str(built_warehouse))
+    # The review page reads the decisions store: a test's own, never the repository's.
+    monkeypatch.setenv("PYRAMID_DECISIONS", str(tmp_path / "decisions.sqlite"))
     return built_warehouse
 
 

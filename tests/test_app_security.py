@@ -30,6 +30,7 @@ from app.data import (
     parameters,
     pyramid,
     relation_kinds,
+    review,
     scope,
     scoring,
     service_levels,
@@ -45,8 +46,9 @@ PASSWORDS = {"anna": "anna-manager-pw", "piet": "piet-sales-pw", "sara": "sara-s
 
 # --- fixtures and helpers ---------------------------------------------------------------
 @pytest.fixture
-def warehouse(built_warehouse, monkeypatch) -> Path:
+def warehouse(built_warehouse, tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("PYRAMID_WAREHOUSE", str(built_warehouse))
+    monkeypatch.setenv("PYRAMID_DECISIONS", str(tmp_path / "decisions.sqlite"))
     monkeypatch.delenv(users.USERS_FILE_ENV, raising=False)
     return built_warehouse
 
@@ -427,6 +429,10 @@ def data_function_results(value: str | None = None) -> dict[str, pd.DataFrame]:
         "review_moves": service_levels.review_moves(text or "2026-H2", filters)[0],
         "proposals_different": service_levels.proposals_different(filters)[0],
         "service_capacities": service_levels.service_capacities(),
+        "store_overrides": review.store_overrides(text or "2027-H1"),
+        "migration_matrix": review.migration_matrix(text or "2027-H1", filters),
+        "review_summary": review.review_summary(text or "2027-H1", filters),
+        "review_rows": review.review_rows(text or "2027-H1", filters, (text,) if text else None)[0],
         "salesperson_portfolio": visit_planning.salesperson_portfolio(),
         "visit_weeks": visit_planning.visit_weeks(text),
         "visit_plan": visit_planning.visit_plan(text, (text,) if text else None)[0],
@@ -441,6 +447,7 @@ def data_function_results(value: str | None = None) -> dict[str, pd.DataFrame]:
     parameters.drawn_parameters()
     relation_kinds.kind_history_versions()
     service_levels.latest_review_period()
+    review.open_period()
     return results
 
 
@@ -470,6 +477,9 @@ def test_every_query_function_is_covered():
         "limited",
         "relation_filter",
         "search_clause",
+        "current_username",
+        # the one write: hostile input and roles in tests/test_app_review.py
+        "decide",
     }
     public = {
         name
@@ -524,6 +534,9 @@ def test_hostile_values_reach_sql_only_as_parameters(warehouse, salespeople, rol
                     "review_movements",
                     "review_moves",
                     "proposals_different",
+                    "migration_matrix",
+                    "review_summary",
+                    "review_rows",
                     "visit_weeks",
                     "visit_plan",
                 ):

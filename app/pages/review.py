@@ -2,9 +2,11 @@
 with why and what it would take, a decision per relation (accept or override, with a
 reason) written to the decisions store, and the review as CSV or Excel."""
 
+import functools
+
 import streamlit as st
 
-from app import filters, i18n, layout, reasons, tables, workbook
+from app import filters, i18n, layout, reasons, review_export
 from app.charts import review as charts
 from app.data import review as queries
 from app.data import scope
@@ -23,27 +25,6 @@ LIST_COLUMNS = [
     "assigned_level",
     "revenue_12m",
     "why",
-    "what_it_takes",
-    "override_reason",
-    "decided_by",
-    "decided_at",
-]
-EXPORT_COLUMNS = [
-    "relation_id",
-    "relation_name",
-    "account_manager_id",
-    "account_manager_name",
-    "movement",
-    "previous_level",
-    "proposed_level",
-    "override_level",
-    "assigned_level",
-    "abc_class",
-    "revenue_12m",
-    "growth_potential",
-    "potential_band",
-    "why",
-    "revenue_to_next_class",
     "what_it_takes",
     "override_reason",
     "decided_by",
@@ -185,33 +166,19 @@ with st.form("review_decision"):
 # --- downloads ----------------------------------------------------------------------------
 st.subheader(t("review.download"))
 with_personal = st.checkbox(t("download.personal.review"), value=False, key="review_personal")
-
-
-def full_review():
-    full, _ = queries.review_rows(period, chosen, chosen_movements, limit=scope.CSV_LIMIT)
-    return reasons.explained(full, lang)
-
-
-def review_csv() -> bytes:
-    return tables.to_csv(full_review(), EXPORT_COLUMNS, lang, include_personal=with_personal)
-
-
-def review_xlsx() -> bytes:
-    return workbook.to_xlsx(full_review(), EXPORT_COLUMNS, lang, include_personal=with_personal)
-
-
+selection = (period, chosen, chosen_movements, lang, with_personal)
 csv_column, xlsx_column = st.columns(2)
 # Streamlit runs the callables later, in another thread: they keep this user's scope.
 csv_column.download_button(
     t("download.csv"),
-    data=scope.bind_scope(review_csv),
+    data=scope.bind_scope(functools.partial(review_export.review_csv, *selection)),
     file_name=f"beoordeling_{period}.csv",
     mime="text/csv",
     key="review_csv",
 )
 xlsx_column.download_button(
     t("download.xlsx"),
-    data=scope.bind_scope(review_xlsx),
+    data=scope.bind_scope(functools.partial(review_export.review_xlsx, *selection)),
     file_name=f"beoordeling_{period}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="review_xlsx",
