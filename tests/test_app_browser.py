@@ -10,9 +10,11 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from app import i18n, sessions, users
+from orchestration.decisions import store
 from orchestration.settings import REPO_ROOT
 from tests.harness import dashboard_server
 
@@ -37,6 +39,7 @@ PAGES = [
     ("abc-analyse", "page.abc", True),
     ("klantwaardering", "page.scoring", True),
     ("serviceniveaus", "page.service", True),
+    ("beoordeling", "page.review", True),
     ("bezoekplanning", "page.visits", True),
     ("datakwaliteit", "page.dq", False),
 ]
@@ -59,7 +62,12 @@ def chromium():
 def server(chromium, built_warehouse, tmp_path_factory):
     """Open mode (no users file), started the way `make app` starts it."""
     log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
-    env = {"PYRAMID_WAREHOUSE": str(built_warehouse), users.USERS_FILE_ENV: ""}
+    env = {
+        "PYRAMID_WAREHOUSE": str(built_warehouse),
+        users.USERS_FILE_ENV: "",
+        # the review page reads the decisions store: this server's own
+        "PYRAMID_DECISIONS": str(log.parent / "decisions.sqlite"),
+    }
     with dashboard_server(env, log) as url:
         yield url
 
@@ -267,3 +275,59 @@ def test_an_idle_session_ends(login_server, visitor):
     tab.reload()
     assert shows_login(tab), "an idle session was still logged in"
     assert i18n.t("auth.ended", "nl") in tab.locator('[data-testid="stMain"]').inner_text()
+
+
+# --- the review page: a decision from the browser into the decisions store ----------------
+@pytest.fixture(scope="module")
+def review_server(chromium, built_warehouse, tmp_path_factory):
+    """Manager anna (as `login_server`, without its short idle timeout) and a decisions
+    store of this server's own; yields the URL and the store's file."""
+    workdir = tmp_path_factory.mktemp("review")
+    users_file = workdir / "users.toml"
+    anna = users.User("anna", users.MANAGER, None, users.hash_password(PASSWORD))
+    users.save_users(users_file, {"anna": anna})
+    decisions = workdir / "decisions.sqlite"
+    env = {
+        "PYRAMID_WAREHOUSE": str(built_warehouse),
+        users.USERS_FILE_ENV: str(users_file),
+        "PYRAMID_APP_ADDRESS": "127.0.0.1",
+        "PYRAMID_DECISIONS": str(decisions),
+    }
+    with dashboard_server(env, workdir / "streamlit.log") as url:
+        yield url, decisions
+
+
+def test_a_manager_records_an_override_from_the_browser(review_server, visitor, built_warehouse):
+    url, decisions = review_server
+    with duckdb.connect(str(built_warehouse), read_only=True) as con:
+        relation_id, proposed, period = con.execute(
+            "select relation_id, proposed_level, review_period "
+            "from marts.service_level_open_review order by revenue_12m desc, relation_id limit 1"
+        ).fetchone()
+    level = "C" if proposed != "C" else "A"
+    tab = visitor.new_page()
+    tab.set_viewport_size({"width": 1400, "height": 2600})
+    log_in(tab, url)
+    tab.locator('[data-testid="stSidebarNav"]').get_by_text(
+        i18n.t("page.review", "nl"), exact=True
+    ).click()
+    wait_until_rendered(tab, i18n.t("page.review", "nl"), True)
+    assert_healthy(tab, "beoordeling-manager")
+
+    # The biggest customer is the list's first row, so the form is about it already.
+    form = tab.locator('[data-testid="stForm"]')
+    form.get_by_text(level, exact=True).click()
+    form.get_by_label(i18n.t("review.reason", "nl")).fill("nieuw contract vanaf januari")
+    form.get_by_role("button", name=i18n.t("review.submit", "nl")).click()
+    saved = i18n.t("review.saved", "nl", relation=relation_id, level=level)
+    tab.get_by_text(saved).wait_for(timeout=30_000)
+    tab.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
+    assert_healthy(tab, "beoordeling-decided")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(SCREENSHOTS / "beoordeling-beslist.png"), full_page=True)
+
+    with store.open_store(f"sqlite:///{decisions}") as engine:
+        held = store.history(engine)
+    assert [(d.relation_id, d.review_period, d.level, d.reason, d.decided_by) for d in held] == [
+        (relation_id, period, level, "nieuw contract vanaf januari", "anna")
+    ]
