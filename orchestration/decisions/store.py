@@ -4,7 +4,7 @@ The store only ever INSERTs. A decision is changed by recording a newer one for 
 key; the history stays, so it is the audit trail (who decided what, when, why). There is
 no update or delete API on purpose.
 
-Concurrent writers (the CLI, later the dashboard) lose nothing: each append is its own
+Concurrent writers (the CLI, the dashboard's review page) lose nothing: each append is its own
 short transaction; SQLite runs in WAL mode (readers never block the writer) and a writer
 waits up to BUSY_TIMEOUT_S for another's lock instead of failing; PostgreSQL serialises
 the inserts itself.
