@@ -308,3 +308,24 @@ def test_sheet_names_are_valid_and_unique():
     assert len(first) <= 31 and first.endswith("(S001)") and second != first
     assert workbook.sheet_name("S/2", None, "nl", taken) == "S_2"
     assert workbook.sheet_name(None, None, "en", taken) == i18n.t("xlsx.unassigned", "en")
+
+
+def test_the_movement_filter_narrows_the_list_and_the_form(store_file, built_warehouse):
+    at = app_test().run()
+    show_review(at)
+    first = at.selectbox(key="review_relation").value
+    at.multiselect(key="review_movements").set_value(["demoted"]).run()
+    assert any(info.value == i18n.t("rows.none") for info in at.info)  # nothing moves yet
+    rows = open_review(built_warehouse, "previous_level = 'A' and relation_id <> ?", [first])
+    demoted = rows["relation_id"].iloc[0]
+    with scope.scoped(None):
+        review.decide(demoted, "B", "fewer orders", "Jan")
+    at.run()
+    assert list(review_list(at).index) == [demoted]
+    # the relation chosen before is filtered away: the form is about the one listed
+    assert at.selectbox(key="review_relation").value == demoted
+    with scope.scoped(None):  # the matrix the page draws follows the filter too
+        matrix = review.migration_matrix(PERIOD, movements=("demoted",))
+    assert matrix[["previous_level", "assigned_level", "customers"]].values.tolist() == [
+        ["A", "B", 1]
+    ]

@@ -59,7 +59,7 @@ st.subheader(t("review.title", period=period))
 if summary["is_frozen"].any():
     st.caption(t("review.frozen", period=period))
 metric_columns = st.columns(len(queries.MOVEMENT_ORDER) + 1)
-for column, movement in zip(metric_columns, queries.MOVEMENT_ORDER, strict=False):
+for column, movement in zip(metric_columns[:-1], queries.MOVEMENT_ORDER, strict=True):
     column.metric(
         i18n.label("movement", movement),
         fmt_int(summary["customers"].get(movement, 0)),
@@ -105,6 +105,8 @@ layout.table(rows, total, columns=LIST_COLUMNS, key="review_list")
 st.subheader(t("review.decide"))
 st.caption(t("review.decide.caption"))
 by_id = rows.set_index("relation_id")
+if st.session_state.get("review_relation") not in by_id.index:
+    st.session_state["review_relation"] = by_id.index[0]  # first visit, or filtered away
 relation_id = st.selectbox(
     t("review.relation"),
     list(by_id.index),
