@@ -329,3 +329,12 @@ def test_the_movement_filter_narrows_the_list_and_the_form(store_file, built_war
     assert matrix[["previous_level", "assigned_level", "customers"]].values.tolist() == [
         ["A", "B", 1]
     ]
+
+
+def test_a_store_that_cannot_be_opened_is_explained(store_file, tmp_path, monkeypatch):
+    monkeypatch.setenv("PYRAMID_DECISIONS", str(tmp_path))  # a folder, not a SQLite file
+    at = app_test().run()
+    at.switch_page("pages/review.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.error and at.error[0].value.startswith(i18n.t("review.store_error", detail="")[:30])
+    assert not at.dataframe

@@ -14,7 +14,10 @@ only record a decision for a relation their scoped connection sees in the open r
 
 from __future__ import annotations
 
+import contextlib
+
 import pandas as pd
+import sqlalchemy as sa
 import streamlit as st
 
 from app.data import scope
@@ -59,6 +62,11 @@ class NotYourRelation(InvalidDecision):
         )
 
 
+class StoreUnavailable(RuntimeError):
+    """The decisions store cannot be read or written (a PostgreSQL server down, a SQLite
+    file that cannot be opened): the page says so instead of showing stale decisions."""
+
+
 @st.cache_resource(show_spinner=False)
 def _engine(url: str):
     """One engine (connection pool) per store for the whole server: creating one checks the
@@ -66,8 +74,12 @@ def _engine(url: str):
     return store.create_engine(url)
 
 
+@contextlib.contextmanager
 def _store():
-    return _engine(load_settings().decisions)
+    try:
+        yield _engine(load_settings().decisions)
+    except sa.exc.SQLAlchemyError as error:
+        raise StoreUnavailable(str(error).splitlines()[0]) from error
 
 
 def open_period() -> str | None:
@@ -77,6 +89,8 @@ def open_period() -> str | None:
 
 def store_overrides(period: str) -> pd.DataFrame:
     """The store's override in force per relation for `period`, read now (not cached)."""
+    with _store() as engine:
+        in_force = store.effective(engine)
     rows = [
         {
             "relation_id": decision.relation_id,
@@ -86,7 +100,7 @@ def store_overrides(period: str) -> pd.DataFrame:
             # naive UTC, as the marts hold decided_at
             "decided_at": decision.decided_at.replace(tzinfo=None).isoformat(sep=" "),
         }
-        for decision in store.effective(_store())
+        for decision in in_force
         if decision.decision_type == store.OVERRIDE and decision.review_period == period
     ]
     return pd.DataFrame(rows, columns=["relation_id", "level", "reason", "decided_by", "decided_at"])
@@ -234,4 +248,5 @@ def decide(relation_id: str, level: str, reason: str, name: str | None = None) -
     decision = validation.override(
         relation_id, period, level, reason, scope.current_username() or name or ""
     )
-    return store.append(_store(), decision)[0]
+    with _store() as engine:
+        return store.append(engine, decision)[0]

@@ -49,6 +49,11 @@ period = queries.open_period()
 if period is None:
     st.info(t("review.none"))
     st.stop()
+try:
+    queries.store_overrides(period)
+except queries.StoreUnavailable as error:
+    st.error(t("review.store_error", detail=error))
+    st.stop()
 notice = st.session_state.pop(NOTICE_KEY, None)
 if notice is not None:
     kind, text = notice
@@ -137,6 +142,8 @@ def record(accept: bool) -> None:
         queries.decide(relation_id, level, reason, state.get("review_name"))
     except InvalidDecision as error:
         state[NOTICE_KEY] = ("error", t(ERROR_KEYS.get(error.column, "review.error"), detail=error))
+    except queries.StoreUnavailable as error:
+        state[NOTICE_KEY] = ("error", t("review.store_error", detail=error))
     else:
         state[NOTICE_KEY] = ("success", t("review.saved", relation=relation_id, level=level))
         state["review_reason"] = ""
