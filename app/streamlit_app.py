@@ -35,6 +35,7 @@ PAGES = [
     ("pages/abc.py", "page.abc", "abc-analyse", ":material/show_chart:"),
     ("pages/scoring.py", "page.scoring", "klantwaardering", ":material/star:"),
     ("pages/service_levels.py", "page.service", "serviceniveaus", ":material/support_agent:"),
+    ("pages/compliance.py", "page.compliance", "naleving", ":material/rule:"),
     ("pages/visit_planning.py", "page.visits", "bezoekplanning", ":material/event:"),
     ("pages/data_quality.py", "page.dq", "datakwaliteit", ":material/fact_check:"),
 ]

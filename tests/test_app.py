@@ -33,6 +33,7 @@ PAGES = [
     "service_levels",
     "visit_planning",
     "data_quality",
+    "compliance",
 ]
 PAGE_TITLES = {
     "pyramid": "page.pyramid",
@@ -42,6 +43,7 @@ PAGE_TITLES = {
     "service_levels": "page.service",
     "visit_planning": "page.visits",
     "data_quality": "page.dq",
+    "compliance": "page.compliance",
 }
 HOSTILE = "x' or 1=1 --"
 
