@@ -65,15 +65,10 @@ def leak_by_salesperson(filters: Filters = NO_FILTERS) -> pd.DataFrame:
     return scope.query(
         f"""
         with rows as ({rows}),
-        names as (
-            select account_manager_id, any_value(account_manager_name) as salesperson_name
-            from marts.relation_kinds
-            where account_manager_id is not null
-            group by account_manager_id
-        )
+        names as (select salesperson_id, salesperson_name from marts.salesperson_portfolio)
         select rows.*, names.salesperson_name
         from rows
-        left join names on names.account_manager_id = rows.salesperson_id
+        left join names on names.salesperson_id = rows.salesperson_id
         order by rows.salesperson_id nulls last, rows.effective_level
         """,
         params,
@@ -130,10 +125,12 @@ def terms_over_entitlement(
     )
 
 
+# Names from the small salesperson table, not from the million-row relation_kinds.
 _WITH_NAMES = """
-select page.*, kinds.account_manager_name
+select page.*, salespeople.salesperson_name as account_manager_name
 from page
-left join marts.relation_kinds as kinds on kinds.relation_id = page.relation_id
+left join marts.salesperson_portfolio as salespeople
+    on salespeople.salesperson_id = page.account_manager_id
 """
 
 
