@@ -118,7 +118,7 @@ def test_downloads_have_dutch_numbers_and_no_names_unless_asked(warehouse):
         i18n.column("relation_name", "nl"),
         i18n.column("effective_level", "nl"),
     ]
-    assert i18n.column("account_manager_name", "nl") not in header
+    assert i18n.column("account_manager_name", "nl") not in header.split(";")
     assert not any(name in text for name in names)
     excess = frame["excess_discount_eur"].iloc[0]
     assert f"{Decimal(str(excess)):.2f}".replace(".", ",") in first
