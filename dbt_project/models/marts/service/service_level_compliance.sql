@@ -37,15 +37,14 @@ lines_against_entitlement as (
         invoice_lines.discount_pct,
         -- Exactly at the maximum is within the entitlement.
         invoice_lines.discount_pct > service_levels.max_discount_pct as is_over_entitlement,
-        -- Percentage points above the maximum, times 0.01: the share of gross given away
-        -- beyond the entitlement. Multiplied, not divided, so the arithmetic stays exact.
+        -- Percentage points above the maximum (0 when within it).
         cast(
             case
                 when invoice_lines.discount_pct > service_levels.max_discount_pct
                     then invoice_lines.discount_pct - service_levels.max_discount_pct
                 else 0
             end as decimal(18, 2)
-        ) * cast(0.01 as decimal(3, 2)) as excess_fraction
+        ) as excess_points
     from invoice_lines
     inner join service_levels
         on invoice_lines.relation_id = service_levels.relation_id
@@ -60,7 +59,8 @@ discounts as (
         sum(gross_amount * discount_pct) as discounted_gross,
         count(*) as invoice_lines,
         sum(case when is_over_entitlement then 1 else 0 end) as lines_over_entitlement,
-        sum(gross_amount * excess_fraction) as excess_discount
+        -- gross x points, exact; the / 100 comes once, on the sum (below).
+        sum(gross_amount * excess_points) as excess_points_gross
     from lines_against_entitlement
     group by relation_id
 
@@ -94,8 +94,12 @@ final as (
         ) as weighted_discount_pct,
         coalesce(discounts.invoice_lines, 0) as invoice_lines,
         coalesce(discounts.lines_over_entitlement, 0) as lines_over_entitlement,
-        cast(coalesce(round(discounts.excess_discount, 2), 0) as decimal(18, 2))
-            as excess_discount_eur,
+        -- Multiplied by 0.01 rather than divided by 100: a decimal stays exact on every
+        -- engine (DuckDB divides decimals in floating point).
+        cast(
+            coalesce(round(discounts.excess_points_gross * cast(0.01 as decimal(3, 2)), 2), 0)
+            as decimal(18, 2)
+        ) as excess_discount_eur,
         payment_terms.agreed_payment_terms_days,
         service_levels.payment_terms_days,
         coalesce(
