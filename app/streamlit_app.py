@@ -36,6 +36,7 @@ PAGES = [
     ("pages/scoring.py", "page.scoring", "klantwaardering", ":material/star:"),
     ("pages/service_levels.py", "page.service", "serviceniveaus", ":material/support_agent:"),
     ("pages/review.py", "page.review", "beoordeling", ":material/rule:"),
+    ("pages/compliance.py", "page.compliance", "naleving", ":material/rule:"),
     ("pages/visit_planning.py", "page.visits", "bezoekplanning", ":material/event:"),
     ("pages/data_quality.py", "page.dq", "datakwaliteit", ":material/fact_check:"),
 ]

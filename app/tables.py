@@ -25,6 +25,11 @@ EUR_COLUMNS = {
     "estimated_annual_spend",
     "cumulative_revenue",
     "revenue_to_next_class",
+    "gross_revenue_12m",
+    "excess_discount_eur",
+    "revenue_before_review",
+    "revenue_since_review",
+    "revenue_change",
 }
 PCT_COLUMNS = {
     "relation_share",
@@ -32,7 +37,11 @@ PCT_COLUMNS = {
     "customer_share",
     "capacity_used_share",
     "share_of_relations",
+    "excess_share_of_gross",
+    "revenue_change_share",
 }
+# Values already in percent (a discount of 7.5 is 7.5 %).
+PCT_POINT_COLUMNS = {"max_discount_pct", "weighted_discount_pct"}
 DATE_COLUMNS = {
     "last_invoice_date",
     "last_two_way_contact_date",
@@ -40,6 +49,8 @@ DATE_COLUMNS = {
     "next_due_date",
     "week_start",
     "as_of_date",
+    "review_date",
+    "before_start_date",
 }
 DATETIME_COLUMNS = {"loaded_at", "decided_at"}
 BOOL_COLUMNS = {
@@ -50,6 +61,8 @@ BOOL_COLUMNS = {
     "free_delivery",
     "fixed_contact_person",
     "has_override",
+    "terms_over_entitlement",
+    "is_over_entitlement",
 }
 SCORE_COLUMNS = {"total_score", "relationship_score", "buying_score", "contribution", "weight"}
 ENUM_COLUMNS = {
@@ -80,8 +93,8 @@ def formatter_for(name: str, lang: str) -> Callable[[object], str] | None:
         return lambda v: fmt_bool(v, lang)
     if name in SCORE_COLUMNS:
         return lambda v: fmt_number(v, lang, 2)
-    if name == "max_discount_pct":
-        return lambda v: fmt_pct_points(v, lang)
+    if name in PCT_POINT_COLUMNS:
+        return lambda v: fmt_pct_points(v, lang, 2 if name == "weighted_discount_pct" else 1)
     return None
 
 

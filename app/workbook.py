@@ -22,12 +22,21 @@ import xlsxwriter
 
 from app.formatting import fmt_bool
 from app.i18n import column, current_language, t
-from app.tables import EUR_COLUMNS, PERSONAL_COLUMNS, translate_frame
+from app.tables import (
+    EUR_COLUMNS,
+    PCT_COLUMNS,
+    PCT_POINT_COLUMNS,
+    PERSONAL_COLUMNS,
+    translate_frame,
+)
 
 EXCEL_FORMATS = {
-    "nl": {"eur": "€ #,##0;€ -#,##0", "datetime": "dd-mm-yyyy hh:mm"},
-    "en": {"eur": "€#,##0;-€#,##0", "datetime": "yyyy-mm-dd hh:mm"},
+    "nl": {"eur": "€ #,##0;€ -#,##0", "datetime": "dd-mm-yyyy hh:mm", "date": "dd-mm-yyyy"},
+    "en": {"eur": "€#,##0;-€#,##0", "datetime": "yyyy-mm-dd hh:mm", "date": "yyyy-mm-dd"},
 }
+# The same in both languages: a share (0.125 shows as 12,5%) and percent points (7.5 %).
+SHARE_FORMAT = "0.0%"
+POINTS_FORMAT = '0.00" %"'
 SHEET_NAME_LENGTH = 31  # Excel's limit
 _NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
 
@@ -73,6 +82,8 @@ def to_xlsx(
         formats = {kind: book.add_format({"num_format": code}) for kind, code in codes.items()}
         formats["int"] = book.add_format({"num_format": "#,##0"})
         formats["decimal"] = book.add_format({"num_format": "#,##0.00"})
+        formats["share"] = book.add_format({"num_format": SHARE_FORMAT})
+        formats["points"] = book.add_format({"num_format": POINTS_FORMAT})
         taken: set[str] = set()
         owners = frame[id_column].astype(object).where(frame[id_column].notna(), None)
         for owner in dict.fromkeys(owners):
@@ -97,14 +108,25 @@ def _write_sheet(sheet, rows: pd.DataFrame, columns: list[str], lang, header, fo
                 continue
             if isinstance(value, (pd.Timestamp, dt.datetime)):
                 sheet.write_datetime(row_number, index, value, formats["datetime"])
+            elif isinstance(value, dt.date):
+                sheet.write_datetime(row_number, index, value, formats["date"])
             elif isinstance(value, str):
                 sheet.write_string(row_number, index, value)
             elif isinstance(value, (bool, np.bool_)):
                 sheet.write_string(row_number, index, fmt_bool(value, lang))
             else:
                 number = float(value)
-                kind = "eur" if name in EUR_COLUMNS else "int" if number.is_integer() else "decimal"
-                sheet.write_number(row_number, index, number, formats[kind])
+                sheet.write_number(row_number, index, number, formats[_kind(name, number)])
     sheet.freeze_panes(1, 0)
     if len(rows):
         sheet.autofilter(0, 0, len(rows), len(columns) - 1)
+
+
+def _kind(name: str, number: float) -> str:
+    if name in EUR_COLUMNS:
+        return "eur"
+    if name in PCT_COLUMNS:
+        return "share"
+    if name in PCT_POINT_COLUMNS:
+        return "points"
+    return "int" if number.is_integer() else "decimal"

@@ -34,6 +34,7 @@ PAGES = [
     "review",
     "visit_planning",
     "data_quality",
+    "compliance",
 ]
 PAGE_TITLES = {
     "pyramid": "page.pyramid",
@@ -44,6 +45,7 @@ PAGE_TITLES = {
     "review": "page.review",
     "visit_planning": "page.visits",
     "data_quality": "page.dq",
+    "compliance": "page.compliance",
 }
 HOSTILE = "x' or 1=1 --"
 

@@ -26,6 +26,7 @@ import app.data
 from app import auth, formatting, i18n, launch, sessions, tables, users
 from app.data import (
     abc,
+    compliance,
     data_quality,
     parameters,
     pyramid,
@@ -443,6 +444,7 @@ def data_function_results(value: str | None = None) -> dict[str, pd.DataFrame]:
         "unassigned_relations": data_quality.unassigned_relations()[0],
         "unassigned_counts": data_quality.unassigned_counts(),
         "rule_parameters": parameters.rule_parameters(),
+        **compliance_results(filters, text),
     }
     parameters.drawn_parameters()
     relation_kinds.kind_history_versions()
@@ -451,13 +453,27 @@ def data_function_results(value: str | None = None) -> dict[str, pd.DataFrame]:
     return results
 
 
+def compliance_results(filters: scope.Filters, text: str | None) -> dict[str, pd.DataFrame]:
+    by_salesperson = compliance.leak_by_salesperson(filters)
+    return {
+        "leak_by_salesperson": by_salesperson,
+        "leak_by_level": compliance.leak_by_level(by_salesperson),
+        "customers_to_talk_to": compliance.customers_to_talk_to(filters)[0],
+        "terms_over_entitlement": compliance.terms_over_entitlement(filters)[0],
+        "visits_against_norm": compliance.visits_against_norm(filters),
+        "compliance_results": compliance.results(text or "2026-H2"),
+        "all_customers": compliance.all_customers(filters),
+        "latest_results_period": pd.DataFrame([{"p": compliance.latest_results_period()}]),
+    }
+
+
 def test_every_query_function_is_covered():
     """A new query function in app/data/ must join the hostile-input test."""
     modules = [
         importlib.import_module(f"app.data.{info.name}")
         for info in pkgutil.iter_modules(app.data.__path__)
     ]
-    source = inspect.getsource(data_function_results)
+    source = inspect.getsource(data_function_results) + inspect.getsource(compliance_results)
     names = {module.__name__.rsplit(".", 1)[1] for module in modules}
     covered = {name for module, name in re.findall(r"(\w+)\.(\w+)\(", source) if module in names}
     not_queries = {

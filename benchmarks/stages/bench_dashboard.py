@@ -39,6 +39,7 @@ def page_queries() -> dict[str, list[tuple[str, Callable[[], object]]]]:
     """What each page asks app/data/ for on a first view."""
     from app.data import (
         abc,
+        compliance,
         data_quality,
         pyramid,
         relation_kinds,
@@ -62,6 +63,16 @@ def page_queries() -> dict[str, list[tuple[str, Callable[[], object]]]]:
         salesperson = visit_planning.salesperson_portfolio()["salesperson_id"].iloc[0]
         visit_planning.visit_weeks(salesperson)
         visit_planning.visit_plan(salesperson, None)
+
+    def compliance_first_view():
+        by_salesperson = compliance.leak_by_salesperson()
+        compliance.leak_by_level(by_salesperson)
+        compliance.customers_to_talk_to()
+        compliance.terms_over_entitlement()
+        compliance.visits_against_norm()
+        period = compliance.latest_results_period()
+        if period is not None:
+            compliance.results(period)
 
     def explain_first():
         relation = first_relation()
@@ -112,6 +123,15 @@ def page_queries() -> dict[str, list[tuple[str, Callable[[], object]]]]:
             ("service_capacities", service_levels.service_capacities),
             ("latest_review", latest_review),
             ("proposals_different", service_levels.proposals_different),
+        ],
+        "compliance": [
+            *common,
+            *filters,
+            ("compliance_first_view", compliance_first_view),
+            (
+                "compliance_filtered",
+                lambda: compliance.leak_by_salesperson(scope.Filters(region="Zuid")),
+            ),
         ],
         "visit_planning": [
             *common,

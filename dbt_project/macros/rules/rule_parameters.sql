@@ -46,6 +46,8 @@
             'Weeks ahead the visit plan covers, starting the Monday after as_of (weeks).'},
         {'name': 'prospect_follow_up_days', 'description':
             'A prospect whose last two-way contact is older than this is due a follow-up (days).'},
+        {'name': 'results_before_months', 'description':
+            'Results per level: months before a review date, [review_date - N months, review_date), whose revenue is compared with the revenue since (months).'},
     ]) }}
 {%- endmacro %}
 
