@@ -13,6 +13,8 @@ the inserts itself.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -107,9 +109,25 @@ def create_engine(url: str) -> sa.Engine:
 def _sqlite_wal(dbapi_connection, _record) -> None:
     # WAL is a property of the file (it sticks), but setting it on every connection makes a
     # file created elsewhere WAL too.
+    # Switching a new file to WAL takes a lock SQLite does not wait for (no busy handler):
+    # several writers opening a new store at once retry instead of failing.
     cursor = dbapi_connection.cursor()
-    cursor.execute("pragma journal_mode=wal")
-    cursor.close()
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    try:
+        while True:
+            try:
+                mode = cursor.execute("pragma journal_mode=wal").fetchone()[0]
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+                continue
+            # "memory" for an in-memory database, which has no WAL: nothing to wait for.
+            if mode.lower() in ("wal", "memory") or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+    finally:
+        cursor.close()
 
 
 def _create_schema(engine: sa.Engine) -> None:
