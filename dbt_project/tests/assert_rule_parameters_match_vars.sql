@@ -18,7 +18,7 @@ service_level_capacities as (
 
 expected_vars as (
 
-    {%- for parameter in rule_parameter_vars() if parameter.name != 'as_of' %}
+    {%- for parameter in rule_parameter_vars() if parameter.name != 'as_of' and not parameter.text %}
 
     select
         '{{ parameter.name }}' as name,
@@ -58,6 +58,27 @@ as_of_difference as (
 
 ),
 
+text_differences as (
+
+    {%- for parameter in rule_parameter_vars() if parameter.text %}
+
+    select '{{ parameter.name }}' as name
+    from service_level_capacities
+    where not exists (
+            select rule_parameters.name
+            from rule_parameters
+            where rule_parameters.name = '{{ parameter.name }}'
+                and rule_parameters.value = '{{ var(parameter.name) }}'
+        )
+        and service_level_capacities.service_level = 'A'
+    {%- if not loop.last %}
+
+    union all
+    {%- endif %}
+    {%- endfor %}
+
+),
+
 capacity_differences as (
 
     select service_level_capacities.service_level as name
@@ -78,6 +99,10 @@ final as (
     union all
 
     select name from as_of_difference
+
+    union all
+
+    select name from text_differences
 
     union all
 
