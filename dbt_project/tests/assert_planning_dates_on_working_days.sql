@@ -30,7 +30,7 @@ misdated_visits as (
     from visit_plan
     left join working_days
         on visit_plan.salesperson_id = working_days.salesperson_id
-        and visit_plan.planned_date = working_days.work_date
+            and visit_plan.planned_date = working_days.work_date
     where
         (visit_plan.week_number is null and visit_plan.planned_date is not null)
         or (
@@ -66,7 +66,7 @@ crowded_days as (
     from daily_load
     inner join visit_capacity
         on daily_load.salesperson_id = visit_capacity.salesperson_id
-        and daily_load.week_number = visit_capacity.week_number
+            and daily_load.week_number = visit_capacity.week_number
     where daily_load.visits_on_day > visit_capacity.max_visits_per_day
 
 ),

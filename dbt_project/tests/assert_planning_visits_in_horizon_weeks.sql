@@ -56,7 +56,8 @@ misreleased_visits as (
             visit_plan.reason = 'due'
             and (
                 visit_plan.next_due_date < visit_plan.release_week_start
-                or visit_plan.next_due_date > {{ planning_add_days(6, 'visit_plan.release_week_start') }}
+                or visit_plan.next_due_date
+                > {{ planning_add_days(6, 'visit_plan.release_week_start') }}
             )
         )
         or (visit_plan.reason <> 'due' and visit_plan.release_week_number <> 1)

@@ -39,7 +39,7 @@ overloaded_weeks as (
     from weekly_load
     left join visit_capacity
         on weekly_load.salesperson_id = visit_capacity.salesperson_id
-        and weekly_load.week_number = visit_capacity.week_number
+            and weekly_load.week_number = visit_capacity.week_number
     where visit_capacity.week_number is null
         or weekly_load.visits_in_week > visit_capacity.visit_capacity
 

@@ -151,7 +151,9 @@ ABSENCES = SourceTable(
         _required("salesperson_id", "id", "Salesperson who is away."),
         _required("date_from", "date", "First day away."),
         _required(
-            "date_to", "date", "Last day away (inclusive), not before date_from.",
+            "date_to",
+            "date",
+            "Last day away (inclusive), not before date_from.",
             not_before="date_from",
         ),
     ),

@@ -77,8 +77,8 @@ absence_dates as (
         horizon_days.work_date
     from absences
     inner join horizon_days
-        on horizon_days.work_date >= absences.absence_start_date
-        and horizon_days.work_date <= absences.absence_end_date
+        on absences.absence_start_date <= horizon_days.work_date
+            and absences.absence_end_date >= horizon_days.work_date
 
 ),
 
@@ -103,12 +103,12 @@ salesperson_days as (
     cross join horizon_days
     left join holiday_dates
         on salesperson_countries.country_code = holiday_dates.country_code
-        and horizon_days.work_date = holiday_dates.holiday_date
+            and horizon_days.work_date = holiday_dates.holiday_date
     left join closing_dates
         on horizon_days.work_date = closing_dates.closing_date
     left join absence_dates
         on salesperson_countries.salesperson_id = absence_dates.salesperson_id
-        and horizon_days.work_date = absence_dates.work_date
+            and horizon_days.work_date = absence_dates.work_date
 
 ),
 
@@ -120,10 +120,10 @@ final as (
         case
             when salesperson_days.is_working_day
                 then sum(case when salesperson_days.is_working_day then 1 else 0 end) over (
-                    partition by salesperson_days.salesperson_id, salesperson_days.week_number
-                    order by salesperson_days.work_date
-                    rows between unbounded preceding and current row
-                )
+                        partition by salesperson_days.salesperson_id, salesperson_days.week_number
+                        order by salesperson_days.work_date
+                        rows between unbounded preceding and current row
+                    )
         end as working_day_number
     from salesperson_days
 

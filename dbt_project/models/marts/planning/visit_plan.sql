@@ -320,7 +320,7 @@ prioritised as (
 
 ),
 
-{#- The roll-forward (docs/business-rules.md section 9). The rule, week by week: week w
+{# The roll-forward (docs/business-rules.md section 9). The rule, week by week: week w
     takes, in priority order, the visits released by w and not yet planned, up to its
     capacity c(w). Written without recursion, by this equivalence:
 
@@ -441,7 +441,7 @@ day_slots as (
     from placed
     inner join visit_capacity
         on placed.salesperson_id = visit_capacity.salesperson_id
-        and placed.planned_week_number = visit_capacity.week_number
+            and placed.planned_week_number = visit_capacity.week_number
     where visit_capacity.max_visits_per_day > 0
 
 ),
@@ -456,8 +456,8 @@ planned_dates as (
         on day_slots.relation_id = placed.relation_id
     inner join working_days
         on placed.salesperson_id = working_days.salesperson_id
-        and placed.planned_week_number = working_days.week_number
-        and day_slots.working_day_number = working_days.working_day_number
+            and placed.planned_week_number = working_days.week_number
+            and day_slots.working_day_number = working_days.working_day_number
 
 ),
 
