@@ -78,10 +78,14 @@ def raw_warehouse(engine_sources, tmp_path_factory) -> Path:
     from orchestration.ingest import find_source_file, load_table
     from orchestration.ingest.contract import SOURCE_TABLES
 
+    from orchestration.calendars import load_public_holidays
+
     path = tmp_path_factory.mktemp("engine_raw") / "warehouse.duckdb"
     with duckdb.connect(str(path)) as con:
         for table in SOURCE_TABLES:
             load_table(con, table, find_source_file(engine_sources, table), loaded_at=LOADED_AT)
+        # What the public_holidays asset writes: the years of both builds' horizons.
+        load_public_holidays(con, END_DATE)
     return path
 
 
