@@ -75,10 +75,9 @@ def engine_sources(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def raw_warehouse(engine_sources, tmp_path_factory) -> Path:
     """A DuckDB file holding only the raw layer, loaded by the ingestion code."""
+    from orchestration.calendars import load_public_holidays
     from orchestration.ingest import find_source_file, load_table
     from orchestration.ingest.contract import SOURCE_TABLES
-
-    from orchestration.calendars import load_public_holidays
 
     path = tmp_path_factory.mktemp("engine_raw") / "warehouse.duckdb"
     with duckdb.connect(str(path)) as con:
