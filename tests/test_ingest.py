@@ -22,11 +22,14 @@ from orchestration.ingest import (
     ParentNotLoadedError,
     SourceFileError,
     ensure_raw_schema,
+    find_optional_source_file,
     find_source_file,
+    load_no_file,
     load_table,
 )
 from orchestration.ingest import files as ingest_module
 from orchestration.ingest.contract import (
+    ABSENCES,
     ACTIVITIES,
     CONTACTS,
     CUSTOMERS,
@@ -34,6 +37,7 @@ from orchestration.ingest.contract import (
     INVOICES,
     RAW_SQL_TYPE,
     RELATIONS,
+    SALESPEOPLE,
     SOURCE_TABLES,
     SourceTable,
 )
@@ -637,6 +641,7 @@ def test_ingestion_assets_depend_on_their_parents():
         deps[key.to_user_string()] = sorted(dep.to_user_string() for dep in asset.asset_deps[key])
     assert deps == {
         "crm/salespeople": [],
+        "crm/absences": ["crm/salespeople"],
         "crm/relations": [],
         "crm/contacts": ["crm/relations"],
         "crm/activities": ["crm/relations"],
@@ -795,7 +800,7 @@ def test_ensure_raw_schema_is_idempotent(con):
     assert rows(
         con,
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'raw' ORDER BY 1",
-    ) == [("decisions",), ("ingest_rejects",), ("ingest_runs",)]
+    ) == [("decisions",), ("ingest_rejects",), ("ingest_runs",), ("public_holidays",)]
 
 
 # --------------------------------------------------------------------------- finding files
@@ -832,3 +837,75 @@ def test_line_count_across_mapped_windows(tmp_path, monkeypatch, ends_with_break
     quoted.write_text(text + '"a\nb"', encoding="utf-8")
     expected = len(lines) + 1 + int(ends_with_break)
     assert ingest_module._count_lines(quoted, quoted_only=True) == expected
+
+
+# --- optional columns and files (the visit plan's salespeople.country and crm/absences) ---
+
+
+def test_a_column_that_may_be_left_out_is_read_as_empty(con, tmp_path):
+    path = write_source(
+        tmp_path,
+        SALESPEOPLE,
+        "salesperson_id,name,email,region,visits_per_week\nS1,Anna,,,10\nS2,Bram,,,8\n",
+    )
+    result = load(con, SALESPEOPLE, path)
+    assert (result.rows_loaded, result.rows_rejected) == (2, 0)
+    assert rows(con, "SELECT salesperson_id, country FROM raw.crm_salespeople ORDER BY 1") == [
+        ("S1", None),
+        ("S2", None),
+    ]
+
+
+def test_a_column_that_may_be_left_out_is_checked_when_present(con, tmp_path):
+    path = write_source(
+        tmp_path,
+        SALESPEOPLE,
+        "salesperson_id,name,email,region,visits_per_week,country\n"
+        "S1,Anna,,,10,BE\nS2,Bram,,,8,DE\nS3,Chris,,,9,\n",
+    )
+    result = load(con, SALESPEOPLE, path)
+    assert (result.rows_loaded, result.rows_rejected) == (2, 1)
+    assert rows(con, "SELECT line_number, column_name, raw_value FROM raw.ingest_rejects") == [
+        (3, "country", "DE")
+    ]
+
+
+def test_absences_reject_an_end_before_the_start_and_an_unknown_salesperson(con, tmp_path):
+    people = write_source(
+        tmp_path, SALESPEOPLE, "salesperson_id,name,email,region,visits_per_week\nS1,A,,,10\n"
+    )
+    load(con, SALESPEOPLE, people)
+    path = write_source(
+        tmp_path,
+        ABSENCES,
+        "salesperson_id,date_from,date_to\n"
+        "S1,2026-12-03,2026-12-07\n"
+        "S1,2026-12-20,2026-12-19\n"
+        "S9,2026-12-03,2026-12-03\n"
+        "S1,2026-12-21,2026-12-21\n",
+    )
+    result = load(con, ABSENCES, path, check_parents=True)
+    assert (result.rows_loaded, result.rows_rejected) == (2, 2)
+    assert rows(
+        con,
+        "SELECT line_number, column_name, reason FROM raw.ingest_rejects "
+        "WHERE source_table = 'crm_absences' ORDER BY 1",
+    ) == [
+        (3, "date_to", "before date_from"),
+        (4, "salesperson_id", "unknown salesperson_id: not in crm/salespeople"),
+    ]
+
+
+def test_an_optional_file_that_is_not_there_loads_no_rows(con, tmp_path):
+    assert find_optional_source_file(tmp_path, ABSENCES) is None
+    with pytest.raises(SourceFileError, match="source file not found"):
+        find_source_file(tmp_path, ABSENCES)
+    result = load_no_file(con, ABSENCES, tmp_path, loaded_at=LOADED_AT)
+    assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (0, 0, 0)
+    assert rows(con, "SELECT count(*) FROM raw.crm_absences") == [(0,)]
+    assert rows(
+        con,
+        "SELECT file_format, rows_read FROM raw.ingest_runs WHERE source_table = 'crm_absences'",
+    ) == [("none", 0)]
+    with pytest.raises(SourceFileError, match="required"):
+        load_no_file(con, RELATIONS, tmp_path)

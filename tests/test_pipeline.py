@@ -24,6 +24,7 @@ MARTS = [
     "service_level_decisions",
     "service_level_migrations",
     "visit_plan",
+    "visit_capacity",
     "salesperson_portfolio",
     "dq_unlinked_erp_customers",
     "dq_relations_without_salesperson",

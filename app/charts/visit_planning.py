@@ -19,8 +19,8 @@ OVER_CAPACITY_COLOR = "#67000d"
 
 
 def visit_weeks_chart(weeks: pd.DataFrame, lang: str, capacity_per_week: float) -> alt.LayerChart:
-    """Visits per week by reason; what does not fit stacks in the last week as over
-    capacity; the line is the capacity available per week."""
+    """Visits per week by reason; what does not fit stacks in the week it was released
+    as over capacity; the line is the capacity available per week."""
     frame = weeks.copy()
     frame["week_label"] = [
         f"{i18n.column('week_number', lang)} {n} · {fmt_date(d, lang)}"

@@ -30,11 +30,15 @@ def _salesperson_clause(salesperson_id: str | None) -> tuple[str, list]:
 
 
 def visit_weeks(salesperson_id: str | None = None) -> pd.DataFrame:
-    """Visits per week and reason, within capacity or over it (all salespeople: None)."""
+    """Visits per week and reason, within capacity or over it (all salespeople: None).
+    A visit over capacity has no week: it counts in the week it was released."""
     where, params = _salesperson_clause(salesperson_id)
     return scope.query(
         f"""
-        select week_number, week_start, reason, within_capacity, count(*) as visits
+        select
+            coalesce(week_number, release_week_number) as week_number,
+            coalesce(week_start, release_week_start) as week_start,
+            reason, within_capacity, count(*) as visits
         from marts.visit_plan
         where {where}
         group by all

@@ -1,6 +1,8 @@
--- Every planned visit lies on a Monday within the horizon, and week_number agrees with
--- week_start; visits over capacity sit in the last week. Priorities run 1..n per
--- salesperson without gaps (with unique (salesperson_id, priority) this proves no gaps).
+-- Every planned visit lies on a Monday within the horizon and week_number agrees with
+-- week_start; release_week_start agrees with release_week_number the same way; a due visit
+-- is released in the week holding its due date, every other visit in the first week.
+-- Priorities run 1..n per salesperson without gaps (with unique (salesperson_id,
+-- priority) this proves no gaps).
 {%- set horizon_weeks = planning_horizon_weeks() %}
 with
 
@@ -21,10 +23,9 @@ misplaced_visits as (
     select
         visit_plan.salesperson_id,
         visit_plan.relation_id,
-        visit_plan.week_start,
         visit_plan.week_number,
-        visit_plan.within_capacity,
-        'week_start is not the Monday of week_number in the horizon' as failure
+        'week_start or release_week_start is not the Monday of its week in the horizon'
+            as failure
     from visit_plan
     cross join calendar
     where
@@ -32,7 +33,34 @@ misplaced_visits as (
         <> {{ planning_add_days('7 * (visit_plan.week_number - 1)', 'calendar.first_week_start') }}
         or visit_plan.week_number < 1
         or visit_plan.week_number > {{ horizon_weeks }}
-        or (not visit_plan.within_capacity and visit_plan.week_number <> {{ horizon_weeks }})
+        or visit_plan.release_week_start <> {{ planning_add_days(
+            '7 * (visit_plan.release_week_number - 1)', 'calendar.first_week_start'
+        ) }}
+        or visit_plan.release_week_number < 1
+        or visit_plan.release_week_number > {{ horizon_weeks }}
+
+),
+
+misreleased_visits as (
+
+    select
+        visit_plan.salesperson_id,
+        visit_plan.relation_id,
+        visit_plan.release_week_number as week_number,
+        'released in another week than the one holding its due date (due) or the first'
+            as failure
+    from visit_plan
+    cross join calendar
+    where
+        (
+            visit_plan.reason = 'due'
+            and (
+                visit_plan.next_due_date < visit_plan.release_week_start
+                or visit_plan.next_due_date
+                > {{ planning_add_days(6, 'visit_plan.release_week_start') }}
+            )
+        )
+        or (visit_plan.reason <> 'due' and visit_plan.release_week_number <> 1)
 
 ),
 
@@ -41,9 +69,7 @@ priority_gaps as (
     select
         salesperson_id,
         cast(null as {{ dbt.type_string() }}) as relation_id,
-        cast(null as date) as week_start,
         cast(max(priority) as integer) as week_number,
-        cast(null as boolean) as within_capacity,
         'priorities do not run 1..n' as failure
     from visit_plan
     group by salesperson_id
@@ -54,6 +80,8 @@ priority_gaps as (
 failures as (
 
     select * from misplaced_visits
+    union all
+    select * from misreleased_visits
     union all
     select * from priority_gaps
 

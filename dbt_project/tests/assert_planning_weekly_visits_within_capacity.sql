@@ -1,6 +1,7 @@
--- No salesperson has more visits within capacity in one week than visits_per_week, and
--- every visit over capacity ranks after all visits within capacity: capacity is filled in
--- priority order, never skipped.
+-- No salesperson has more visits planned in a week than that week's visit_capacity
+-- (marts.visit_capacity: holidays, closing days and absences taken off), a visit is within
+-- capacity exactly when it has a planned week, and every planned week is a week of the
+-- salesperson's capacity.
 with
 
 visit_plan as (
@@ -9,9 +10,9 @@ visit_plan as (
 
 ),
 
-salespeople as (
+visit_capacity as (
 
-    select * from {{ ref('stg_crm__salespeople') }}
+    select * from {{ ref('visit_capacity') }}
 
 ),
 
@@ -19,11 +20,11 @@ weekly_load as (
 
     select
         salesperson_id,
-        week_start,
+        week_number,
         count(*) as visits_in_week
     from visit_plan
-    where within_capacity
-    group by salesperson_id, week_start
+    where week_number is not null
+    group by salesperson_id, week_number
 
 ),
 
@@ -31,38 +32,30 @@ overloaded_weeks as (
 
     select
         weekly_load.salesperson_id,
-        weekly_load.week_start,
+        weekly_load.week_number,
         weekly_load.visits_in_week,
-        coalesce(salespeople.visits_per_week, 0) as visits_per_week,
-        'more visits in the week than visits_per_week' as failure
+        visit_capacity.visit_capacity,
+        'more visits in the week than its visit_capacity (or no such week)' as failure
     from weekly_load
-    left join salespeople
-        on weekly_load.salesperson_id = salespeople.salesperson_id
-    where weekly_load.visits_in_week > coalesce(salespeople.visits_per_week, 0)
+    left join visit_capacity
+        on weekly_load.salesperson_id = visit_capacity.salesperson_id
+            and weekly_load.week_number = visit_capacity.week_number
+    where visit_capacity.week_number is null
+        or weekly_load.visits_in_week > visit_capacity.visit_capacity
 
 ),
 
-priority_bounds as (
+inconsistent_visits as (
 
     select
         salesperson_id,
-        max(case when within_capacity then priority end) as last_within_priority,
-        min(case when not within_capacity then priority end) as first_over_priority
+        week_number,
+        cast(priority as {{ dbt.type_bigint() }}) as visits_in_week,
+        cast(null as integer) as visit_capacity,
+        'within_capacity does not match having a planned week' as failure
     from visit_plan
-    group by salesperson_id
-
-),
-
-skipped_capacity as (
-
-    select
-        salesperson_id,
-        cast(null as date) as week_start,
-        last_within_priority as visits_in_week,
-        first_over_priority as visits_per_week,
-        'a visit over capacity ranks before a visit within capacity' as failure
-    from priority_bounds
-    where first_over_priority < last_within_priority
+    where within_capacity <> (week_number is not null)
+        or (week_start is null) <> (week_number is null)
 
 ),
 
@@ -70,7 +63,7 @@ failures as (
 
     select * from overloaded_weeks
     union all
-    select * from skipped_capacity
+    select * from inconsistent_visits
 
 )
 

@@ -1,5 +1,6 @@
 -- marts.rule_parameters shows the values this build used: every numeric rule var appears
--- once with the value of var() (compared as numbers, so 0.80 and 0.8 agree), as_of is the
+-- once with the value of var() (compared as numbers, so 0.80 and 0.8 agree), a text var
+-- (default_country) with its text, as_of is the
 -- effective date, and visits_per_year per level equals the capacities seed. Returns the
 -- parameters that differ or are missing.
 with
@@ -18,7 +19,8 @@ service_level_capacities as (
 
 expected_vars as (
 
-    {%- for parameter in rule_parameter_vars() if parameter.name != 'as_of' %}
+    {%- for parameter in rule_parameter_vars()
+        if parameter.name != 'as_of' and not parameter.text %}
 
     select
         '{{ parameter.name }}' as name,
@@ -58,6 +60,27 @@ as_of_difference as (
 
 ),
 
+text_differences as (
+
+    {%- for parameter in rule_parameter_vars() if parameter.text %}
+
+    select '{{ parameter.name }}' as name
+    from service_level_capacities
+    where not exists (
+            select rule_parameters.name
+            from rule_parameters
+            where rule_parameters.name = '{{ parameter.name }}'
+                and rule_parameters.value = '{{ var(parameter.name) }}'
+        )
+        and service_level_capacities.service_level = 'A'
+    {%- if not loop.last %}
+
+    union all
+    {%- endif %}
+    {%- endfor %}
+
+),
+
 capacity_differences as (
 
     select service_level_capacities.service_level as name
@@ -78,6 +101,10 @@ final as (
     union all
 
     select name from as_of_difference
+
+    union all
+
+    select name from text_differences
 
     union all
 

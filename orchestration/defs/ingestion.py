@@ -9,7 +9,12 @@ asset: its rows are checked against the parent as loaded in the same refresh.
 import dagster as dg
 
 from orchestration.defs.resources import WarehouseResource
-from orchestration.ingest import find_source_file, load_table
+from orchestration.ingest import (
+    find_optional_source_file,
+    find_source_file,
+    load_no_file,
+    load_table,
+)
 from orchestration.ingest.contract import SOURCE_TABLES, SOURCE_TABLES_BY_NAME, SourceTable
 from orchestration.privacy.erasure import CONTACTS, apply_register
 
@@ -31,6 +36,14 @@ def build_ingestion_asset(table: SourceTable) -> dg.AssetsDefinition:
     )
     def _ingest(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         settings = warehouse.settings()
+        path = find_optional_source_file(settings.source_dir, table)
+        if path is None and table.optional:
+            with warehouse.connect_build() as con:
+                result = load_no_file(con, table, settings.source_dir)
+            context.log.info(f"{table.relative_path}: no file, so no rows (the file is optional)")
+            return dg.MaterializeResult(
+                metadata={"source_file": "none", "rows_read": 0, "dagster/row_count": 0}
+            )
         path = find_source_file(settings.source_dir, table)
         with warehouse.connect_build() as con:
             result = load_table(con, table, path)

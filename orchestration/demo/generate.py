@@ -98,6 +98,7 @@ def generate(
         if sink is not None:
             stack.callback(sink.close)  # runs first: flush the queue before closing files
         counts["crm_salespeople"] += writers["crm_salespeople"].write(world.salespeople)
+        counts["crm_absences"] += writers["crm_absences"].write(world.absences)
         counters = _Counters()
         for index in range(-(-scale // CHUNK_RELATIONS)):
             for name, columns in _chunk(world, index, counters).items():

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from orchestration.demo.columns import _Column, _Const, _Ids, _Int, _Pooled, _StringPool
+from orchestration.demo.columns import _Column, _Const, _Date, _Ids, _Int, _Pooled, _StringPool
 from orchestration.demo.pools import _email, _person_name, _pick_segments, _Pools, _pools
 from orchestration.demo.reference import (
     _BE_SHARE,
@@ -129,6 +129,7 @@ class _World:
     digits: dict[str, int]
     city_salespeople: np.ndarray  # per city: (first salesperson index, count)
     salespeople: dict[str, _Column]
+    absences: dict[str, _Column]
     kvk_permutation: tuple[int, int, int, int]
 
     def rng(self, stream: int) -> np.random.Generator:
@@ -189,6 +190,7 @@ def _build_world(scale: int, seed: int, end: dt.date) -> _World:
         "email": _email(pools, first_name, last_name, _Const(_OUR_DOMAIN, n_sp)),
         "region": _Pooled(pools.regions, np.array([REGIONS.index(r) for r in active])[region]),
         "visits_per_week": _Int(rng.integers(8, 21, n_sp)),
+        "country": _Pooled(_COUNTRIES, _salesperson_countries(active, region)),
     }
     # KvK numbers are an affine permutation of the relation index: unique without
     # remembering earlier chunks (the multipliers are coprime with the range sizes).
@@ -208,5 +210,43 @@ def _build_world(scale: int, seed: int, end: dt.date) -> _World:
         digits=digits,
         city_salespeople=city_salespeople,
         salespeople=salespeople,
+        absences=_absences(seed, end, n_sp, digits["S"]),
         kvk_permutation=kvk,
     )
+
+
+_COUNTRIES = _StringPool(("NL", "BE"))
+
+
+def _salesperson_countries(active: tuple[str, ...], region: np.ndarray) -> np.ndarray:
+    """Index into _COUNTRIES per salesperson: the Belgian regions are covered from
+    Belgium, and Zuid, along the border, by one salesperson who lives there (its last),
+    so even the smallest demo plans with both countries' holidays."""
+    names = np.array(active)[region]
+    belgian = np.isin(names, ("Vlaanderen", "Brussel/Wallonië"))
+    zuid = np.flatnonzero(names == "Zuid")
+    if len(zuid):
+        belgian[zuid[-1]] = True
+    return belgian.astype(np.int64)
+
+
+def _absences(seed: int, end: dt.date, n_sp: int, digits: int) -> dict[str, _Column]:
+    """A few absences (crm/absences): per salesperson a Thursday-to-Monday leave within
+    the next ten weeks, across a week boundary, and every other salesperson a day off a
+    month or two ago. A stream of its own, so the other tables do not change with it."""
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0, 1)))
+    epoch = dt.date(1970, 1, 1)
+    next_monday = (end - epoch).days + 7 - end.weekday()
+    leave_start = next_monday + 7 * rng.integers(0, 9, n_sp) + 3
+    past_day = (end - epoch).days - rng.integers(30, 60, n_sp)
+    people = np.arange(1, n_sp + 1)
+    past = people % 2 == 0
+    number = np.concatenate([people[past], people])
+    start = np.concatenate([past_day[past], leave_start])
+    finish = np.concatenate([past_day[past], leave_start + 4])
+    order = np.lexsort((start, number))
+    return {
+        "salesperson_id": _Ids("S", number[order], digits),
+        "date_from": _Date(start[order]),
+        "date_to": _Date(finish[order]),
+    }

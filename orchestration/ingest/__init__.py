@@ -38,8 +38,8 @@ from orchestration.ingest.errors import (
     ReconciliationError,
     SourceFileError,
 )
-from orchestration.ingest.files import find_source_file
-from orchestration.ingest.load import LoadResult, load_table
+from orchestration.ingest.files import find_optional_source_file, find_source_file
+from orchestration.ingest.load import LoadResult, load_no_file, load_table
 from orchestration.ingest.schema import RAW_SCHEMA, ensure_raw_schema
 
 __all__ = [
@@ -50,6 +50,8 @@ __all__ = [
     "ReconciliationError",
     "SourceFileError",
     "ensure_raw_schema",
+    "find_optional_source_file",
     "find_source_file",
+    "load_no_file",
     "load_table",
 ]

@@ -15,7 +15,9 @@ from orchestration.ingest.errors import MissingColumnError, SourceFileError
 class _ColumnLayout:
     """Where each contract column sits in the file, and what else the file holds."""
 
-    positions: dict[str, int]  # contract column -> 0-based field position in the file
+    # contract column -> 0-based field position in the file; a column that may be absent
+    # and is, has none
+    positions: dict[str, int]
     field_count: int
     extra_columns: tuple[str, ...]
 
@@ -39,7 +41,12 @@ def _layout(path: Path, table: SourceTable, names: list[str]) -> _ColumnLayout:
             positions[normalised] = position
         else:
             extras.append(name.strip() or f"(unnamed column {position + 1})")
-    missing = [name for name in table.column_names if name not in positions]
+    # A column that may be absent is read as empty (see `SourceTable` columns).
+    missing = [
+        column.name
+        for column in table.columns
+        if column.name not in positions and not column.may_be_absent
+    ]
     if missing:
         plural = "s" if len(missing) > 1 else ""
         listed = ", ".join(repr(name) for name in missing)

@@ -40,6 +40,8 @@ ACTIVITY_TYPES = (
 # suspect a prospect (docs/business-rules.md section 2).
 ONE_WAY_ACTIVITY_TYPES = ("campaign_sent", "email_out")
 OPPORTUNITY_STATUSES = ("open", "won", "lost")
+# Countries whose public holidays the visit plan knows (docs/business-rules.md section 9).
+SALESPERSON_COUNTRIES = ("NL", "BE")
 INVOICE_TYPES = ("invoice", "credit_note")
 
 
@@ -52,6 +54,12 @@ class Column:
     min_value: float | None = None
     max_value: float | None = None
     description: str = ""
+    # A column added to the contract after exports were set up: a file whose header lacks
+    # it is read as if the column were there and empty. Present, it is checked as usual.
+    may_be_absent: bool = False
+    # Another date column of the same row this one may not lie before (date_to after
+    # date_from): the row is rejected naming this column.
+    not_before: str | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,8 @@ class SourceTable:
     # that the data-quality marts report (a relation without a known account manager, an
     # ERP customer linked to no CRM relation), so they are not checked at the door.
     parent_columns: tuple[str, ...] = ()
+    # An export not every CRM has (absences): no file means no rows, not an error.
+    optional: bool = False
 
     @property
     def parent_references(self) -> tuple[tuple[str, str, str], ...]:
@@ -116,6 +126,35 @@ SALESPEOPLE = SourceTable(
         _optional("region", "text", "Sales region the salesperson covers."),
         _required(
             "visits_per_week", "integer", "Visits the salesperson can make per week.", min_value=0
+        ),
+        _optional(
+            "country",
+            "text",
+            "Country whose public holidays the salesperson has off, NL or BE; the column may "
+            "be left out of the file (empty or absent: dbt var default_country).",
+            accepted_values=SALESPERSON_COUNTRIES,
+            may_be_absent=True,
+        ),
+    ),
+)
+
+ABSENCES = SourceTable(
+    system="crm",
+    entity="absences",
+    description="Days a salesperson is away (leave, training, illness), from date_from to "
+    "date_to inclusive; the file is optional: without it nobody is absent.",
+    key=("salesperson_id", "date_from"),
+    references=(("salesperson_id", "crm_salespeople", "salesperson_id"),),
+    parent_columns=("salesperson_id",),
+    optional=True,
+    columns=(
+        _required("salesperson_id", "id", "Salesperson who is away."),
+        _required("date_from", "date", "First day away."),
+        _required(
+            "date_to",
+            "date",
+            "Last day away (inclusive), not before date_from.",
+            not_before="date_from",
         ),
     ),
 )
@@ -297,6 +336,7 @@ PAYMENTS = SourceTable(
 
 SOURCE_TABLES: tuple[SourceTable, ...] = (
     SALESPEOPLE,
+    ABSENCES,
     RELATIONS,
     CONTACTS,
     ACTIVITIES,

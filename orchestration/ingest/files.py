@@ -20,10 +20,21 @@ _COUNT_WINDOW_BYTES = 1 << 26
 
 
 def find_source_file(source_dir: Path, table: SourceTable) -> Path:
+    """The file of `table`, which must be there (see `find_optional_source_file`)."""
+    path = find_optional_source_file(source_dir, table)
+    if path is None:
+        expected = " or ".join(f"{table.relative_path}.{fmt}" for fmt in FILE_FORMATS)
+        raise SourceFileError(
+            f"{table.name}: source file not found: expected {expected} under {source_dir}"
+        )
+    return path
+
+
+def find_optional_source_file(source_dir: Path, table: SourceTable) -> Path | None:
     """The CSV or Parquet file of `table` under `source_dir`, e.g. `crm/relations.csv`.
 
     The extension is matched case-insensitively (Windows exports `.CSV`); more than
-    one candidate is an error rather than a guess.
+    one candidate is an error rather than a guess; none is None.
     """
     folder = Path(source_dir) / table.system
     expected = " or ".join(f"{table.relative_path}.{fmt}" for fmt in FILE_FORMATS)
@@ -37,9 +48,7 @@ def find_source_file(source_dir: Path, table: SourceTable) -> Path:
             and path.suffix.lower().lstrip(".") in FILE_FORMATS
         )
     if not candidates:
-        raise SourceFileError(
-            f"{table.name}: source file not found: expected {expected} under {source_dir}"
-        )
+        return None
     if len(candidates) > 1:
         found = ", ".join(str(path.relative_to(source_dir)) for path in candidates)
         raise SourceFileError(

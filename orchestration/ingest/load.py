@@ -16,7 +16,7 @@ from orchestration.ingest.encoding import WINDOWS_1252
 from orchestration.ingest.errors import ReconciliationError, SourceFileError
 from orchestration.ingest.files import _file_format
 from orchestration.ingest.loader import _Loader
-from orchestration.ingest.schema import RAW_SCHEMA, ensure_raw_schema
+from orchestration.ingest.schema import RAW_SCHEMA, _raw_table_ddl, ensure_raw_schema
 from orchestration.ingest.validation import _parents
 from orchestration.sql import scalar, sql_ident, sql_literal, sql_str
 
@@ -116,6 +116,47 @@ def load_table(
     )
 
 
+def load_no_file(
+    con: duckdb.DuckDBPyConnection,
+    table: SourceTable,
+    source_dir: Path,
+    loaded_at: datetime | None = None,
+) -> LoadResult:
+    """An optional table (`SourceTable.optional`) whose file is not there: an empty
+    `raw.<table>`, no rejects, and a run row that says no file was read."""
+    if not table.optional:
+        raise SourceFileError(f"{table.name}: the file is required; it cannot be left out")
+    loaded_at = loaded_at or datetime.now(UTC)
+    source_file = f"{Path(source_dir) / table.relative_path}.csv (not present)"
+    counts = _Counts(0, 0, 0, (), {})
+    ensure_raw_schema(con)
+    con.begin()
+    try:
+        con.execute(_raw_table_ddl(table))
+        con.execute(
+            f"DELETE FROM {RAW_SCHEMA}.ingest_rejects WHERE source_table = {sql_str(table.name)}"
+        )
+        _record_run_row(con, table, source_file, "none", None, None, counts, loaded_at)
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return LoadResult(
+        table=table.name,
+        source_file=source_file,
+        file_format="none",
+        delimiter=None,
+        decimal_separator=None,
+        encoding=None,
+        rows_read=0,
+        rows_loaded=0,
+        rows_rejected=0,
+        extra_columns=(),
+        loaded_at=loaded_at,
+        rejects_by_reason={},
+    )
+
+
 @dataclass(frozen=True)
 class _Counts:
     rows_read: int
@@ -202,12 +243,34 @@ def _record_run(
     counts: _Counts,
     loaded_at: datetime,
 ) -> None:
+    _record_run_row(
+        con,
+        table,
+        loader.source_file,
+        file_format,
+        dialect,
+        loader.encoding if dialect else None,
+        counts,
+        loaded_at,
+    )
+
+
+def _record_run_row(
+    con: duckdb.DuckDBPyConnection,
+    table: SourceTable,
+    source_file: str,
+    file_format: str,
+    dialect: CsvDialect | None,
+    encoding: str | None,
+    counts: _Counts,
+    loaded_at: datetime,
+) -> None:
     # ingest_runs.loaded_at is a plain timestamp: store aware datetimes as UTC.
     if loaded_at.tzinfo is not None:
         loaded_at = loaded_at.astimezone(UTC).replace(tzinfo=None)
     values = [
         table.name,
-        loader.source_file,
+        source_file,
         file_format,
         dialect.delimiter if dialect else None,
         dialect.decimal_separator if dialect else None,
@@ -216,7 +279,7 @@ def _record_run(
         counts.rows_rejected,
         ",".join(counts.extra_columns),
         loaded_at,
-        loader.encoding if dialect else None,
+        encoding,
     ]
     con.execute(f"DELETE FROM {RAW_SCHEMA}.ingest_runs WHERE source_table = {sql_str(table.name)}")
     con.execute(

@@ -161,7 +161,8 @@ class _Loader:
         for name in (self.checked, self.csv_errors, self.csv_scans):
             self.con.execute(f"DROP TABLE IF EXISTS temp.{name}")
         values = ", ".join(
-            f"c{layout.positions[name]} AS v{i}" for i, name in enumerate(self.table.column_names)
+            f"c{layout.positions[name]} AS v{i}" if name in layout.positions else f"NULL AS v{i}"
+            for i, name in enumerate(self.table.column_names)
         )
         reader = self._read_csv_sql(dialect, layout, (self.csv_errors, self.csv_scans))
         source_sql = f"SELECT {values} FROM {reader}"
@@ -185,7 +186,10 @@ class _Loader:
         layout = _layout(self.path, self.table, names)
         values = []
         for i, column in enumerate(self.table.columns):
-            position = layout.positions[column.name]
+            position = layout.positions.get(column.name)
+            if position is None:  # a column that may be absent, and is
+                values.append(f"NULL::varchar AS v{i}")
+                continue
             as_text = _parquet_value_as_text(names[position], types[position], column)
             values.append(f"{as_text} AS v{i}")
         source_sql = f"SELECT {', '.join(values)} FROM read_parquet({sql_str(self.source_file)})"

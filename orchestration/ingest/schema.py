@@ -1,6 +1,6 @@
 """The `raw` schema: one table per source table, the two bookkeeping tables
-(`raw.ingest_rejects`, `raw.ingest_runs`), and an empty `raw.decisions` until the
-decisions asset fills it."""
+(`raw.ingest_rejects`, `raw.ingest_runs`), and an empty `raw.decisions` and
+`raw.public_holidays` until their assets fill them."""
 
 from __future__ import annotations
 
@@ -49,9 +49,12 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     # dbt reads raw.decisions too: a raw layer loaded by the ingestion alone (the engine
     # tests, the benchmarks) still builds, as with an empty store. Imported here because
     # orchestration.decisions.raw imports this module.
+    from orchestration.calendars import ensure_raw_public_holidays
     from orchestration.decisions.raw import ensure_raw_decisions
 
     ensure_raw_decisions(con)
+    # The same for the holidays, which the public_holidays asset writes for the as_of.
+    ensure_raw_public_holidays(con)
 
 
 def _raw_table_ddl(table: SourceTable) -> str:

@@ -117,8 +117,11 @@ def _typed_sql(column: Column, value: str, dialect: CsvDialect) -> str:
     raise ValueError(f"unknown contract type {kind!r} of column {column.name}")
 
 
-def _reason_sql(column: Column, value: str, typed: str, dialect: CsvDialect) -> str:
-    """SQL giving the reason `value` is rejected, or NULL when it is fine."""
+def _reason_sql(
+    column: Column, value: str, typed: str, dialect: CsvDialect, other_typed: dict[str, str]
+) -> str:
+    """SQL giving the reason `value` is rejected, or NULL when it is fine; `other_typed`
+    names the typed value of every column of the row (for `Column.not_before`)."""
     kind = column.type
     when_missing = "NULL" if column.nullable else "'missing value'"
     branches = [f"WHEN {value} IS NULL THEN {when_missing}"]
@@ -165,6 +168,11 @@ def _reason_sql(column: Column, value: str, typed: str, dialect: CsvDialect) -> 
         branches.append(f"WHEN {typed} < {_sql_number(column.min_value)} THEN 'out of range'")
     if column.max_value is not None:
         branches.append(f"WHEN {typed} > {_sql_number(column.max_value)} THEN 'out of range'")
+    if column.not_before is not None:
+        branches.append(
+            f"WHEN {typed} < {other_typed[column.not_before]} "
+            f"THEN {sql_str(f'before {column.not_before}')}"
+        )
     return "CASE " + " ".join(branches) + " END"
 
 
@@ -233,8 +241,9 @@ def _validation_sql(table: SourceTable, source_sql: str, dialect: CsvDialect) ->
         f"v{i}, n{i}, {_typed_sql(column, f'n{i}', dialect)} AS t{i}"
         for i, column in enumerate(table.columns)
     )
+    typed_by_name = {column.name: f"t{i}" for i, column in enumerate(table.columns)}
     reasons = ", ".join(
-        f"v{i}, t{i}, {_reason_sql(column, f'n{i}', f't{i}', dialect)} AS r{i}"
+        f"v{i}, t{i}, {_reason_sql(column, f'n{i}', f't{i}', dialect, typed_by_name)} AS r{i}"
         for i, column in enumerate(table.columns)
     )
     first_column = " ".join(

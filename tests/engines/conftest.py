@@ -75,6 +75,7 @@ def engine_sources(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def raw_warehouse(engine_sources, tmp_path_factory) -> Path:
     """A DuckDB file holding only the raw layer, loaded by the ingestion code."""
+    from orchestration.calendars import load_public_holidays
     from orchestration.ingest import find_source_file, load_table
     from orchestration.ingest.contract import SOURCE_TABLES
 
@@ -82,6 +83,8 @@ def raw_warehouse(engine_sources, tmp_path_factory) -> Path:
     with duckdb.connect(str(path)) as con:
         for table in SOURCE_TABLES:
             load_table(con, table, find_source_file(engine_sources, table), loaded_at=LOADED_AT)
+        # What the public_holidays asset writes: the years of both builds' horizons.
+        load_public_holidays(con, END_DATE)
     return path
 
 

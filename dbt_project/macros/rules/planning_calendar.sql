@@ -27,3 +27,32 @@
 {% macro planning_add_days(days, date_expression) -%}
     cast({{ dbt.dateadd('day', days, date_expression) }} as date)
 {%- endmacro %}
+
+{#- A subquery of the whole numbers 0 to count - 1 in column `n`: digits cross-joined, so
+    it is plain SQL on every engine (no generate_series, which Spark and DuckDB spell
+    differently). Used for the days and weeks of the horizon. -#}
+{% macro planning_integer_series(count) -%}
+    {%- set count = count | int -%}
+    {%- set ns = namespace(places=1) -%}
+    {%- for _ in range(6) if 10 ** ns.places < count -%}
+        {%- set ns.places = ns.places + 1 -%}
+    {%- endfor -%}
+    (
+        select
+            {%- for place in range(ns.places) %}
+            digits_{{ place }}.digit * {{ 10 ** place }}{{ ' +' if not loop.last }}
+            {%- endfor %} as n
+        from
+            {%- for place in range(ns.places) %}
+            {{ 'cross join ' if not loop.first }}(
+                select 0 as digit union all select 1 union all select 2 union all select 3
+                union all select 4 union all select 5 union all select 6 union all select 7
+                union all select 8 union all select 9
+            ) as digits_{{ place }}
+            {%- endfor %}
+        where
+            {%- for place in range(ns.places) %}
+            digits_{{ place }}.digit * {{ 10 ** place }}{{ ' +' if not loop.last }}
+            {%- endfor %} < {{ count }}
+    )
+{%- endmacro %}

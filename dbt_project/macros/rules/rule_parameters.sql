@@ -9,7 +9,8 @@
     rule_parameter_capacity_columns(): the columns of seeds/service_level_capacities.csv
     exposed once per service level, as `<column>.<level>`.
 
-    Descriptions are SQL string literals: no single quotes in them. -#}
+    Descriptions are SQL string literals: no single quotes in them. A var that is no
+    number (a country code) is marked 'text': true and compared as text. -#}
 {% macro rule_parameter_vars() -%}
     {{ return([
         {'name': 'as_of', 'description':
@@ -44,6 +45,8 @@
             'Months of contact history used for contact intensity and response rate (months).'},
         {'name': 'planning_horizon_weeks', 'description':
             'Weeks ahead the visit plan covers, starting the Monday after as_of (weeks).'},
+        {'name': 'default_country', 'text': true, 'description':
+            'Country (NL or BE) whose public holidays a salesperson has off when crm/salespeople gives none (ISO country code).'},
         {'name': 'prospect_follow_up_days', 'description':
             'A prospect whose last two-way contact is older than this is due a follow-up (days).'},
         {'name': 'results_before_months', 'description':

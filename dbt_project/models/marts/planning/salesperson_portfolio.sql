@@ -36,6 +36,23 @@ visit_plan as (
 
 ),
 
+visit_capacity as (
+
+    select * from {{ ref('visit_capacity') }}
+
+),
+
+capacity_facts as (
+
+    -- The weeks' capacities after holidays, closing days and absences.
+    select
+        salesperson_id,
+        sum(visit_capacity) as visit_capacity
+    from visit_capacity
+    group by salesperson_id
+
+),
+
 portfolio_relations as (
 
     select
@@ -124,10 +141,12 @@ combined as (
         coalesce(visit_facts.reactivation_visit_count, 0) as reactivation_visit_count,
         coalesce(visit_facts.due_visit_count, 0) as due_visit_count,
         coalesce(visit_facts.prospect_follow_up_visit_count, 0) as prospect_follow_up_visit_count,
-        coalesce(salespeople.visits_per_week, 0) * {{ horizon_weeks }} as visit_capacity
+        coalesce(capacity_facts.visit_capacity, 0) as visit_capacity
     from salespeople
     left join relation_facts
         on salespeople.salesperson_id = relation_facts.salesperson_id
+    left join capacity_facts
+        on salespeople.salesperson_id = capacity_facts.salesperson_id
     left join visit_facts
         on salespeople.salesperson_id = visit_facts.salesperson_id
 

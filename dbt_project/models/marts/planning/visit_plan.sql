@@ -1,8 +1,10 @@
 -- The visit plan per salesperson for the coming weeks (docs/business-rules.md section 9):
--- customers due or overdue by the visit norm of their service level, customers to win back,
--- and prospects to follow up, ranked by urgency and poured into each salesperson's weekly
--- capacity. What does not fit stays in the plan, marked over capacity, so management sees
--- the shortfall instead of losing it.
+-- customers due or overdue by the visit norm of their service level, customers to win back
+-- (unless their reactivation is postponed), and prospects to follow up; ordered by service
+-- level first, released in the week they fall due, poured week by week into each
+-- salesperson's capacity (marts.visit_capacity) and given a working day, grouped by
+-- postcode area. What never fits stays in the plan, marked over capacity, so management
+-- sees the shortfall instead of losing it.
 {%- set horizon_weeks = planning_horizon_weeks() %}
 {%- set first_week_start = planning_first_week_start() %}
 
@@ -38,9 +40,39 @@ salespeople as (
 
 ),
 
+relations as (
+
+    select * from {{ ref('stg_crm__relations') }}
+
+),
+
+postponements as (
+
+    select * from {{ ref('int_reactivation_postponements') }}
+
+),
+
 visit_reason_priorities as (
 
     select * from {{ ref('visit_reason_priorities') }}
+
+),
+
+visit_priority_groups as (
+
+    select * from {{ ref('visit_priority_groups') }}
+
+),
+
+visit_capacity as (
+
+    select * from {{ ref('visit_capacity') }}
+
+),
+
+working_days as (
+
+    select * from {{ ref('int_salespeople_working_days') }}
 
 ),
 
@@ -49,8 +81,6 @@ calendar as (
     select
         {{ as_of_date() }} as as_of_date,
         {{ first_week_start }} as first_week_start,
-        {{ planning_add_days(7 * (horizon_weeks | int - 1), first_week_start) }}
-            as last_week_start,
         {{ planning_add_days(7 * (horizon_weeks | int) - 1, first_week_start) }}
             as horizon_end_date,
         {{ horizon_weeks }} as horizon_weeks,
@@ -73,12 +103,17 @@ assigned_relations as (
         relation_kinds.is_lead,
         relation_kinds.last_two_way_contact_date,
         relation_kinds.revenue_12m,
+        -- The first two characters of the postcode (the digits of NL 1234 AB and BE 1000):
+        -- visits of one area go on one day.
+        substring(trim(relations.postcode), 1, 2) as postcode_area,
         salespeople.salesperson_id,
         salespeople.salesperson_name,
         coalesce(salespeople.visits_per_week, 0) as visits_per_week
     from relation_kinds
     inner join salespeople
         on relation_kinds.account_manager_id = salespeople.salesperson_id
+    left join relations
+        on relation_kinds.relation_id = relations.relation_id
 
 ),
 
@@ -158,13 +193,21 @@ customer_candidates as (
         end as days_overdue,
         customer_due_dates.last_two_way_contact_date,
         customer_due_dates.revenue_12m,
+        customer_due_dates.postcode_area,
         case
+            -- A postponed reactivation is no candidate at all until its date: not as a
+            -- reactivation, and not by its visit norm either (postponing is the decision
+            -- not to go there now).
+            when customer_due_dates.needs_reactivation
+                and postponements.until_date > calendar.as_of_date then null
             when customer_due_dates.needs_reactivation then 'reactivation'
             when customer_due_dates.next_due_date < calendar.first_week_start then 'overdue'
             when customer_due_dates.next_due_date <= calendar.horizon_end_date then 'due'
         end as reason
     from customer_due_dates
     cross join calendar
+    left join postponements
+        on customer_due_dates.relation_id = postponements.relation_id
 
 ),
 
@@ -188,6 +231,7 @@ prospect_candidates as (
         cast(null as integer) as days_overdue,
         assigned_relations.last_two_way_contact_date,
         assigned_relations.revenue_12m,
+        assigned_relations.postcode_area,
         'prospect_follow_up' as reason
     from assigned_relations
     cross join calendar
@@ -217,26 +261,22 @@ candidates as (
 sort_keys as (
 
     -- Every key is made non-null so the order is the same on every engine (they
-    -- disagree on where nulls sort). The keys of one reason are constant for the others.
+    -- disagree on where nulls sort). A customer's priority group is its service level, a
+    -- prospect's lead or prospect.
     select
         candidates.*,
+        case
+            when candidates.relation_kind = 'prospect' and candidates.is_lead then 'lead'
+            when candidates.relation_kind = 'prospect' then 'prospect'
+            else candidates.service_level
+        end as priority_group,
         visit_reason_priorities.reason_rank,
         visit_reason_priorities.label_nl as reason_label_nl,
         visit_reason_priorities.label_en as reason_label_en,
         case when candidates.reason = 'overdue' then candidates.days_overdue else 0 end
             as overdue_sort_days,
-        case
-            when candidates.reason = 'due'
-                then {{ dbt.datediff(
-                    'calendar.first_week_start', 'candidates.next_due_date', 'day'
-                ) }}
-            else 0
-        end as due_sort_days,
-        case
-            when candidates.reason = 'prospect_follow_up' and not candidates.is_lead then 1
-            else 0
-        end as lead_sort_rank,
-        -- Never contacted sorts as the oldest contact of all.
+        -- Prospects have no revenue and no rating yet: the oldest contact comes first,
+        -- never contacted counting as the oldest of all. Customers: 0, revenue decides.
         case
             when candidates.reason <> 'prospect_follow_up' then 0
             when candidates.last_two_way_contact_date is null then 999999
@@ -244,12 +284,15 @@ sort_keys as (
                 'candidates.last_two_way_contact_date', 'calendar.as_of_date', 'day'
             ) }}
         end as contact_age_sort_days,
-        case candidates.service_level
-            when 'A' then 1
-            when 'B' then 2
-            when 'C' then 3
-            else 4
-        end as service_level_sort_rank
+        -- A visit is not planned before the week that holds its due date; overdue,
+        -- reactivation and follow-up visits are released in the first week.
+        case
+            when candidates.reason = 'due'
+                then cast(floor({{ dbt.datediff(
+                    'calendar.first_week_start', 'candidates.next_due_date', 'day'
+                ) }} * 1.0 / 7) as integer) + 1
+            else 1
+        end as release_week_number
     from candidates
     cross join calendar
     left join visit_reason_priorities
@@ -264,49 +307,162 @@ prioritised as (
         row_number() over (
             partition by sort_keys.salesperson_id
             order by
+                coalesce(visit_priority_groups.group_rank, 999999) asc,
                 coalesce(sort_keys.reason_rank, 999999) asc,
                 sort_keys.overdue_sort_days desc,
-                sort_keys.due_sort_days asc,
-                sort_keys.lead_sort_rank asc,
                 sort_keys.contact_age_sort_days desc,
-                sort_keys.service_level_sort_rank asc,
                 coalesce(sort_keys.revenue_12m, 0) desc,
                 sort_keys.relation_id asc
         ) as priority
     from sort_keys
+    left join visit_priority_groups
+        on sort_keys.priority_group = visit_priority_groups.priority_group
 
 ),
 
-scheduled as (
+{# The roll-forward (docs/business-rules.md section 9). The rule, week by week: week w
+    takes, in priority order, the visits released by w and not yet planned, up to its
+    capacity c(w). Written without recursion, by this equivalence:
 
-    -- The k-th visit by priority goes to week (k - 1) div visits_per_week (0-based).
+    1. A visit is never displaced by a visit of lower priority, so a visit v lands where
+       it would land if only the visits of higher priority (set H) and v existed.
+    2. Week by week, the visits of any such set are planned as a work-conserving queue:
+       D(w) = min(D(w-1) + c(w), A(w)), D(0) = 0, where A(w) counts the visits released by
+       week w and D(w) those planned by week w. Unrolled: D(W) = min over s = 0..W of
+       A(s) + C(W) - C(s), with C(w) the capacity of weeks 1..w (cumulative_visit_capacity).
+    3. v is planned by week W exactly when D of H plus v exceeds D of H at W. With
+       h(s) = A_H(s) - C(s) (A_H: the visits of H released by week s; h(0) = 0), the term s
+       grows by one for v when s >= r, v's release week, so this holds exactly when
+       min over r <= s <= W of h(s) < min over 0 <= s < r of h(s).
+    4. Hence v's week is the first W >= r with h(W) < bar, where bar = min(0, min over
+       1 <= s < r of h(s)); no such W within the horizon: over capacity.
+
+    One row per visit and week (n x horizon rows) and one running count per week: linear,
+    and plain window functions on every engine. tests/test_visit_plan.py replays the
+    week-by-week rule in Python against this model. #}
+visit_weeks as (
+
     select
-        prioritised.*,
-        case
-            when prioritised.visits_per_week > 0
-                then cast(
-                        floor((prioritised.priority - 1) * 1.0 / prioritised.visits_per_week)
-                        as integer
-                    )
-        end as capacity_week_index
+        prioritised.salesperson_id,
+        prioritised.relation_id,
+        prioritised.priority,
+        prioritised.release_week_number,
+        visit_capacity.week_number,
+        visit_capacity.cumulative_visit_capacity,
+        case when prioritised.release_week_number <= visit_capacity.week_number then 1 else 0 end
+            as is_released
     from prioritised
+    inner join visit_capacity
+        on prioritised.salesperson_id = visit_capacity.salesperson_id
+
+),
+
+backlog as (
+
+    -- h(s): visits of higher priority released by week s, minus the capacity of weeks 1..s.
+    select
+        visit_weeks.*,
+        coalesce(sum(visit_weeks.is_released) over (
+            partition by visit_weeks.salesperson_id, visit_weeks.week_number
+            order by visit_weeks.priority
+            rows between unbounded preceding and 1 preceding
+        ), 0) - visit_weeks.cumulative_visit_capacity as backlog_ahead
+    from visit_weeks
+
+),
+
+release_bars as (
+
+    select
+        backlog.*,
+        min(
+            case
+                when backlog.week_number < backlog.release_week_number
+                    then backlog.backlog_ahead
+                else 0
+            end
+        ) over (partition by backlog.relation_id) as release_bar
+    from backlog
+
+),
+
+filled as (
+
+    select
+        relation_id,
+        min(
+            case
+                when week_number >= release_week_number and backlog_ahead < release_bar
+                    then week_number
+            end
+        ) as planned_week_number
+    from release_bars
+    group by relation_id
 
 ),
 
 placed as (
 
     select
-        scheduled.*,
-        coalesce(scheduled.capacity_week_index < calendar.horizon_weeks, false) as within_capacity
-    from scheduled
+        prioritised.*,
+        filled.planned_week_number,
+        filled.planned_week_number is not null as within_capacity,
+        {{ planning_add_days(
+            '7 * (prioritised.release_week_number - 1)', 'calendar.first_week_start'
+        ) }} as release_week_start,
+        case
+            when filled.planned_week_number is not null
+                then {{ planning_add_days(
+                    '7 * (filled.planned_week_number - 1)', 'calendar.first_week_start'
+                ) }}
+        end as week_start
+    from prioritised
     cross join calendar
+    left join filled
+        on prioritised.relation_id = filled.relation_id
+
+),
+
+day_slots as (
+
+    -- A week's visits sorted by postcode area, then priority, fill its working days in
+    -- order, at most max_visits_per_day a day: one area per day where it fits.
+    select
+        placed.relation_id,
+        cast(floor(
+            (row_number() over (
+                partition by placed.salesperson_id, placed.planned_week_number
+                order by
+                    case when placed.postcode_area is null then 1 else 0 end asc,
+                    coalesce(placed.postcode_area, '') asc,
+                    placed.priority asc
+            ) - 1) * 1.0 / visit_capacity.max_visits_per_day
+        ) as integer) + 1 as working_day_number
+    from placed
+    inner join visit_capacity
+        on placed.salesperson_id = visit_capacity.salesperson_id
+            and placed.planned_week_number = visit_capacity.week_number
+    where visit_capacity.max_visits_per_day > 0
+
+),
+
+planned_dates as (
+
+    select
+        day_slots.relation_id,
+        working_days.work_date as planned_date
+    from day_slots
+    inner join placed
+        on day_slots.relation_id = placed.relation_id
+    inner join working_days
+        on placed.salesperson_id = working_days.salesperson_id
+            and placed.planned_week_number = working_days.week_number
+            and day_slots.working_day_number = working_days.working_day_number
 
 ),
 
 final as (
 
-    -- Visits over capacity are parked in the last week of the horizon: the week they
-    -- would have to be squeezed into, and where the shortfall shows on a weekly view.
     select
         placed.salesperson_id,
         placed.salesperson_name,
@@ -316,23 +472,19 @@ final as (
         placed.is_lead,
         placed.needs_reactivation,
         placed.service_level,
+        placed.priority_group,
         placed.reason,
         placed.reason_rank,
         placed.reason_label_nl,
         placed.reason_label_en,
         placed.priority,
-        case
-            when placed.within_capacity
-                then {{ planning_add_days(
-                    '7 * placed.capacity_week_index', 'calendar.first_week_start'
-                ) }}
-            else calendar.last_week_start
-        end as week_start,
-        case
-            when placed.within_capacity then placed.capacity_week_index + 1
-            else calendar.horizon_weeks
-        end as week_number,
+        placed.release_week_start,
+        placed.release_week_number,
+        placed.week_start,
+        placed.planned_week_number as week_number,
+        planned_dates.planned_date,
         placed.within_capacity,
+        placed.postcode_area,
         placed.last_visit_date,
         placed.visit_interval_days,
         placed.next_due_date,
@@ -342,6 +494,8 @@ final as (
         calendar.as_of_date
     from placed
     cross join calendar
+    left join planned_dates
+        on placed.relation_id = planned_dates.relation_id
 
 )
 

@@ -16,6 +16,7 @@ renamed as (
         name as salesperson_name,
         email as salesperson_email,
         region,
+        country as country_code,
 
         -- numerics
         cast(visits_per_week as integer) as visits_per_week
