@@ -40,6 +40,7 @@ PAGES = [
     ("klantwaardering", "page.scoring", True),
     ("serviceniveaus", "page.service", True),
     ("beoordeling", "page.review", True),
+    ("naleving", "page.compliance", True),
     ("bezoekplanning", "page.visits", True),
     ("datakwaliteit", "page.dq", False),
 ]
