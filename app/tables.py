@@ -51,6 +51,8 @@ DATE_COLUMNS = {
     "as_of_date",
     "review_date",
     "before_start_date",
+    "planned_date",
+    "release_week_start",
 }
 DATETIME_COLUMNS = {"loaded_at", "decided_at"}
 BOOL_COLUMNS = {
@@ -64,6 +66,8 @@ BOOL_COLUMNS = {
     "terms_over_entitlement",
     "is_over_entitlement",
 }
+# Averages and spans shown to one decimal (a shortfall of 2,4 working days).
+ONE_DECIMAL_COLUMNS = {"visits_per_working_day", "shortfall_days"}
 SCORE_COLUMNS = {"total_score", "relationship_score", "buying_score", "contribution", "weight"}
 ENUM_COLUMNS = {
     "pyramid_level": "pyramid_level",
@@ -77,6 +81,7 @@ ENUM_COLUMNS = {
     "criterion": "criterion",
     "band": "band",
     "potential_band": "potential_band",
+    "priority_group": "priority_group",
 }
 
 
@@ -93,6 +98,8 @@ def formatter_for(name: str, lang: str) -> Callable[[object], str] | None:
         return lambda v: fmt_bool(v, lang)
     if name in SCORE_COLUMNS:
         return lambda v: fmt_number(v, lang, 2)
+    if name in ONE_DECIMAL_COLUMNS:
+        return lambda v: fmt_number(v, lang, 1)
     if name in PCT_POINT_COLUMNS:
         return lambda v: fmt_pct_points(v, lang, 2 if name == "weighted_discount_pct" else 1)
     return None

@@ -41,8 +41,14 @@ def read(path: Path, sql: str) -> list[dict]:
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def rebuild_planning(warehouse: Path, workdir: Path, as_of: dt.date, **dbt_vars) -> None:
-    """dbt run of the planning models on `warehouse` (a private copy) at `as_of`."""
+def rebuild_planning(
+    warehouse: Path,
+    workdir: Path,
+    as_of: dt.date,
+    models: list[str] = PLANNING_MODELS,
+    **dbt_vars,
+) -> None:
+    """dbt run of the planning `models` on `warehouse` (a private copy) at `as_of`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYRAMID_", "DBT_"))}
     env |= {
         "PYRAMID_WAREHOUSE": str(warehouse),
@@ -53,7 +59,7 @@ def rebuild_planning(warehouse: Path, workdir: Path, as_of: dt.date, **dbt_vars)
         [
             "run",
             "--select",
-            *PLANNING_MODELS,
+            *models,
             "--vars",
             json.dumps({"as_of": as_of.isoformat(), **dbt_vars}),
         ],
