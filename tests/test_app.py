@@ -37,6 +37,8 @@ PAGES = [
     "compliance",
     "what_if",
 ]
+# Pages a salesperson's navigation does not have (tests/test_app_what_if.py checks it).
+MANAGER_ONLY_PAGES = {"what_if"}
 PAGE_TITLES = {
     "pyramid": "page.pyramid",
     "relation_kinds": "page.kinds",

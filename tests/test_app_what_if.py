@@ -11,7 +11,7 @@ import altair as alt
 import pyarrow as pa
 import pytest
 
-from app import i18n, users
+from app import i18n, users, what_if_words
 from app.charts import what_if as charts
 from app.data import scope
 from app.data import what_if as queries
@@ -59,6 +59,7 @@ def chart_values(at) -> list[list[dict]]:
     return values
 
 
+@pytest.mark.slow  # two what-if runs (the page's and the one it is compared with)
 def test_a_manager_runs_a_what_if_and_sees_the_cli_figures(with_users):
     checksum = sha256(with_users)
     at = show_what_if(log_in("anna", PASSWORDS["anna"]))
@@ -79,7 +80,7 @@ def test_a_manager_runs_a_what_if_and_sees_the_cli_figures(with_users):
         parse_assignments(["abc_a_share=0.7", "potential_high=40000"]), warehouse=with_users
     ).result
     words = "\n".join(markdown.value for markdown in at.markdown)
-    for line in queries.meaning(expected, "nl"):
+    for line in what_if_words.meaning(expected, "nl"):
         assert line in words
     # The ABC chart holds the what-if's counts beside today's.
     after_label = i18n.t("wi.side.after", "nl")
@@ -168,13 +169,12 @@ def test_the_words_name_the_moves_and_the_capacity():
             "next_review": {"before": demand(1400, 1400), "after": demand(1540, 1400)}
         },
     }
-    assert queries.meaning(result, "en") == [
+    assert what_if_words.meaning(result, "en") == [
         "12 customers would move from B to A at the 2027-H1 review.",
         "A customers (ABC): 5 now, 7 with these settings.",
         "After the 2027-H1 review the team would need 140 more visits a year; "
         "that is 10% over capacity.",
         "Today's levels stay as they were assigned until the 2027-H1 review.",
     ]
-    assert "12 klanten zouden bij de herziening 2027-H1 van B naar A gaan." in queries.meaning(
-        result, "nl"
-    )
+    dutch = what_if_words.meaning(result, "nl")
+    assert "12 klanten zouden bij de herziening 2027-H1 van B naar A gaan." in dutch

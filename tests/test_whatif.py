@@ -274,6 +274,7 @@ def test_whatif_equals_a_full_rebuild_and_the_rules_and_publishes_nothing(
         assert demand[side]["capacity_per_year"] > 0
 
 
+@pytest.mark.slow  # a second what-if run; the must-show above stays in make test-fast
 def test_a_visit_norm_changes_the_demand_and_a_broken_order_exits_2(
     built_warehouse, capsys, monkeypatch
 ):

@@ -4,7 +4,7 @@ publishing anything (docs/business-rules.md section 13). The run is
 
 import streamlit as st
 
-from app import i18n, layout
+from app import i18n, layout, what_if_words
 from app.charts import what_if as charts
 from app.data import scope
 from app.data import what_if as queries
@@ -53,7 +53,6 @@ with st.form("wi_form"):
     submitted = st.form_submit_button(t("wi.run"), type="primary")
 
 if submitted:
-    changes = queries.changed(values, current)
     with st.status(t("wi.running"), expanded=False) as status:
 
         def progress(stage: str) -> None:
@@ -61,7 +60,7 @@ if submitted:
             status.write(t(f"wi.stage.{stage}"))
 
         try:
-            answer = queries.run(changes, progress=progress)
+            answer = queries.run(values, current, progress=progress)
         except WhatIfInputError as error:
             status.update(label=t("wi.bad_input"), state="error")
             st.error(str(error))
@@ -77,7 +76,10 @@ if submitted:
         )
     st.session_state[RESULT_KEY] = {
         "result": answer.result,
-        "changes": changes,
+        "changes": {
+            **answer.changes.variables,
+            **{f"visits_per_year.{level}": v for level, v in answer.changes.norms.items()},
+        },
         "version": scope.warehouse_version(scope.warehouse_path()),
     }
 
@@ -104,13 +106,13 @@ else:
     result = kept["result"]
     period = result["service_levels"]["next_review"]["period"] or "?"
     changed_text = ", ".join(
-        f"{t(f'wi.set.{name}')}: {queries.shown(name, current[name], lang)} → "
-        f"{queries.shown(name, value, lang)}"
+        f"{t(f'wi.set.{name}')}: {what_if_words.shown(name, current[name], lang)} → "
+        f"{what_if_words.shown(name, value, lang)}"
         for name, value in kept["changes"].items()
     )
     st.caption(t("wi.changed", settings=changed_text or t("wi.none_changed")))
     st.subheader(t("wi.meaning"))
-    st.markdown("\n".join(f"- {line}" for line in queries.meaning(result, lang)))
+    st.markdown("\n".join(f"- {line}" for line in what_if_words.meaning(result, lang)))
     before = {
         "levels": result["service_levels"]["before"],
         "next": result["service_levels"]["next_review"]["before"],
