@@ -40,6 +40,9 @@ PAGES = [
     ("pages/visit_planning.py", "page.visits", "bezoekplanning", ":material/event:"),
     ("pages/data_quality.py", "page.dq", "datakwaliteit", ":material/fact_check:"),
 ]
+# Managers only (a what-if counts every relation): a salesperson's navigation lacks it.
+if scope.current_scope() is None:
+    PAGES.append(("pages/what_if.py", "page.whatif", "wat-als", ":material/science:"))
 page = st.navigation(
     [
         st.Page(path, title=t(title), url_path=url, icon=icon, default=index == 0)

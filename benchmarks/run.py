@@ -14,6 +14,7 @@ times, each stage as its own process, the median of `--repeats` runs:
   dbt_startup     dbt_build minus the time dbt spent executing nodes
   refresh         `python -m orchestration.cli refresh`: the whole Dagster nightly run
   refresh_overhead  refresh minus (ingest + dbt node time): Dagster + dbt fixed overhead
+  whatif          `python -m orchestration.whatif` on the refresh's published warehouse
   peer            the core marts in pandas (benchmarks/stages/peer_pandas.py)
   page:<name>     dashboard pages, from benchmarks/stages/bench_dashboard.py
 

@@ -9,7 +9,17 @@ from pathlib import Path
 
 from benchmarks.harness import BENCH_DIR, SCALES, log
 from benchmarks.rows import Stage
-from benchmarks.stages import dbt_build, generate, ingest, limit, pages, peer, postgres, refresh
+from benchmarks.stages import (
+    dbt_build,
+    generate,
+    ingest,
+    limit,
+    pages,
+    peer,
+    postgres,
+    refresh,
+    whatif,
+)
 from benchmarks.targets import add_ratios_and_targets
 
 # Pipeline order: the order of a pass, and of the rows.
@@ -19,6 +29,7 @@ PIPELINE = {
     "limit": limit,
     "dbt_build": dbt_build,
     "refresh": refresh,
+    "whatif": whatif,
     "peer": peer,
     "pages": pages,
     "postgres": postgres,

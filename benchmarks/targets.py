@@ -16,6 +16,7 @@ TARGET_LARGE_PEAK_MB = 8000  # "under 8 GB", in MB (10^6 bytes) as peak_rss_mb
 TARGET_OVERHEAD_SECONDS = 15.0
 TARGET_PEER_SPEEDUP_MEDIUM = 3.0
 TARGET_GENERATOR_ROWS_PER_S = 1_000_000
+TARGET_WHATIF_SECONDS = 30.0  # at medium (100k relations), issue #19
 
 
 def add_ratios_and_targets(rows: dict[str, dict], scale: str) -> None:
@@ -39,6 +40,9 @@ def add_ratios_and_targets(rows: dict[str, dict], scale: str) -> None:
         rows["peer"]["ratio_to_limit"] = ratio(peer, limit)
     if "limit" in rows:
         rows["limit"]["ratio_to_peer"] = ratio(limit, peer)
+    if "whatif" in rows and scale == "medium":
+        rows["whatif"]["target"] = f"what-if within {TARGET_WHATIF_SECONDS:g} s at 100k"
+        rows["whatif"]["target_met"] = rows["whatif"]["seconds"] <= TARGET_WHATIF_SECONDS
     if "refresh" not in rows:
         return
     refresh = rows["refresh"]

@@ -35,7 +35,10 @@ PAGES = [
     "visit_planning",
     "data_quality",
     "compliance",
+    "what_if",
 ]
+# Pages a salesperson's navigation does not have (tests/test_app_what_if.py checks it).
+MANAGER_ONLY_PAGES = {"what_if"}
 PAGE_TITLES = {
     "pyramid": "page.pyramid",
     "relation_kinds": "page.kinds",
@@ -46,6 +49,7 @@ PAGE_TITLES = {
     "visit_planning": "page.visits",
     "data_quality": "page.dq",
     "compliance": "page.compliance",
+    "what_if": "page.whatif",
 }
 HOSTILE = "x' or 1=1 --"
 

@@ -43,6 +43,7 @@ PAGES = [
     ("naleving", "page.compliance", True),
     ("bezoekplanning", "page.visits", True),
     ("datakwaliteit", "page.dq", False),
+    ("wat-als", "page.whatif", True),  # managers only; open mode counts as one
 ]
 SCREENSHOT_NAMES = {"": "klantenpiramide"}
 

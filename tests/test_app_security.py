@@ -37,10 +37,11 @@ from app.data import (
     service_levels,
     shell,
     visit_planning,
+    what_if,
 )
 from orchestration.settings import REPO_ROOT
 from tests.harness import app_test
-from tests.test_app import PAGES, sql
+from tests.test_app import MANAGER_ONLY_PAGES, PAGES, sql
 
 PASSWORDS = {"anna": "anna-manager-pw", "piet": "piet-sales-pw", "sara": "sara-sales-pw"}
 
@@ -305,6 +306,8 @@ def test_a_salesperson_sees_only_their_own_relations_on_every_page(with_users, s
     at = log_in("piet", PASSWORDS["piet"])
     seen: set[str] = set()
     for page in PAGES:
+        if page in MANAGER_ONLY_PAGES:
+            continue
         show(at, page)
         on_page = shown_relations(at)
         assert on_page <= mine, (page, sorted(on_page - mine)[:5])
@@ -450,6 +453,7 @@ def data_function_results(value: str | None = None) -> dict[str, pd.DataFrame]:
         "unassigned_counts": data_quality.unassigned_counts(),
         "rule_parameters": parameters.rule_parameters(),
         **compliance_results(filters, text),
+        **what_if_results(),
     }
     parameters.drawn_parameters()
     relation_kinds.kind_history_versions()
@@ -472,13 +476,37 @@ def compliance_results(filters: scope.Filters, text: str | None) -> dict[str, pd
     }
 
 
+def what_if_results() -> dict[str, pd.DataFrame]:
+    """The what-if page's queries (app/data/what_if.py): managers only. A salesperson's
+    scope gets NotAuthenticated from each; no user text reaches them (numbers, checked by
+    orchestration/whatif/rules.py, tests/test_whatif.py)."""
+    if scope.current_scope() is not None:
+        for call in (
+            what_if.current_settings,
+            what_if.today,
+            lambda: what_if.run({}, {}),
+        ):
+            with pytest.raises(scope.NotAuthenticated):
+                call()
+        return {}
+    demand = what_if.today()["next_review_visit_demand"]
+    return {
+        "what_if_settings": pd.DataFrame([what_if.current_settings()]),
+        "what_if_salespeople": what_if.by_salesperson(demand, None),
+    }
+
+
 def test_every_query_function_is_covered():
     """A new query function in app/data/ must join the hostile-input test."""
     modules = [
         importlib.import_module(f"app.data.{info.name}")
         for info in pkgutil.iter_modules(app.data.__path__)
     ]
-    source = inspect.getsource(data_function_results) + inspect.getsource(compliance_results)
+    source = (
+        inspect.getsource(data_function_results)
+        + inspect.getsource(compliance_results)
+        + inspect.getsource(what_if_results)
+    )
     names = {module.__name__.rsplit(".", 1)[1] for module in modules}
     covered = {name for module, name in re.findall(r"(\w+)\.(\w+)\(", source) if module in names}
     not_queries = {

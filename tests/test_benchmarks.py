@@ -188,3 +188,14 @@ def test_format_targets_says_met_missed_or_not_measured():
         "  [medium] refresh: faster: MET",
         "  [small] refresh_overhead: low: NOT MEASURED",
     ]
+
+
+def test_the_whatif_row_has_its_30_second_target_at_100k():
+    for scale, seconds, met in (("medium", 12.0, True), ("medium", 31.0, False)):
+        rows = {"whatif": derived_row("whatif", scale, seconds)}
+        add_ratios_and_targets(rows, scale)
+        assert rows["whatif"]["target"] == "what-if within 30 s at 100k"
+        assert rows["whatif"]["target_met"] is met
+    rows = {"whatif": derived_row("whatif", "small", 5.0)}
+    add_ratios_and_targets(rows, "small")
+    assert "target" not in rows["whatif"]
