@@ -20,6 +20,8 @@ PERIOD ?=
 CONTACT ?=
 DECIDER ?=
 SCALE ?=
+AS_OF ?=
+FORCE_EARLIER ?=
 BENCH_ARGS ?=
 comma := ,
 
@@ -59,13 +61,18 @@ demo-data: venv $(DEMO_STAMP) ## Generate the demo CRM/ERP exports into data/dem
 	fi
 
 .PHONY: refresh
-refresh: manifest ## Run the nightly pipeline once, headless (non-zero exit on failure)
-	$(PY) -m orchestration.cli refresh
+refresh: manifest ## Run the nightly pipeline once, headless (exit 75: another run is writing)
+	$(PY) -m orchestration.cli refresh $(if $(FORCE_EARLIER),--force-earlier)
 
 .PHONY: review
 review: manifest ## Run the half-yearly review by hand: make review PERIOD=2027-H1
 	@test -n "$(PERIOD)" || { echo "usage: make review PERIOD=2027-H1"; exit 2; }
 	$(PY) -m orchestration.cli review --period $(PERIOD)
+
+.PHONY: replay
+replay: manifest ## Build a past date beside the warehouse, touching nothing: make replay AS_OF=2026-05-01
+	@test -n "$(AS_OF)" || { echo "usage: make replay AS_OF=YYYY-MM-DD"; exit 2; }
+	$(PY) -m orchestration.cli replay --as-of $(AS_OF)
 
 .PHONY: forget
 forget: venv ## Erase personal data (AVG): make forget CONTACT=C00000123 (or DECIDER=name)

@@ -144,7 +144,10 @@ def main(argv: list[str] | None = None) -> int:
         os.environ[FORCE_EARLIER_ENV] = "1"  # the run's own check reads it too
     try:
         # One writer at a time, taken before Dagster starts; the run finds it held.
-        with writer_lock(settings.warehouse, what):
+        def say(message: str) -> None:
+            print(f"{args.command}: {message}", file=sys.stderr)
+
+        with writer_lock(settings.warehouse, what, log=say):
             if args.command != "replay":
                 check_not_earlier(settings)
             return _run(args)

@@ -43,6 +43,7 @@ PAGES = [
     ("naleving", "page.compliance", True),
     ("bezoekplanning", "page.visits", True),
     ("datakwaliteit", "page.dq", False),
+    ("historie", "page.history", True),
 ]
 SCREENSHOT_NAMES = {"": "klantenpiramide"}
 

@@ -46,7 +46,7 @@ class WarehouseResource(dg.ConfigurableResource):
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         published = load_settings()
         settings = self.settings()
-        job = context.dagster_run.job_name if context.dagster_run is not None else "run"
+        job = context.run.job_name if context.run is not None else "run"
         what = {"nightly_refresh": "refresh", "segment_review": "review"}.get(job, job)
         if settings.is_replay:
             what = f"replay {settings.as_of}"
