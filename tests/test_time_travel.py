@@ -501,3 +501,7 @@ def test_a_replay_opens_read_only_with_its_banner(with_replay):
     banner = i18n.t("replay.banner", "nl", date=HALF_A_YEAR_EARLIER.strftime("%d-%m-%Y"))
     assert any(warning.value == banner for warning in at.warning)
     assert at.metric[3].value == "0" != suspects_published  # read from the replay
+    at.switch_page("pages/review.py").run()  # no decisions on the past
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(info.value == i18n.t("replay.no_decisions", "nl") for info in at.info)
+    assert at.button(key="review_submit").disabled and at.button(key="review_accept").disabled
