@@ -34,13 +34,13 @@
 
 {#- Pre-hook of segment_history: delete the rows of tonight's date before they are written
     again, unless a later date is kept (then nothing of this date is written either: an
-    older date never follows a newer one). Renders nothing on the first build and on
-    Spark. Rendered when dbt executes, so as_of_date() is tonight's date. -#}
+    older date never follows a newer one). Tonight's date is the one the rows carry,
+    relation_kinds.as_of_date. Renders nothing on the first build and on Spark. -#}
 {% macro segment_history_clear_date() -%}
     {%- if segment_history_strategy() == 'delete+insert' -%}
         {{ return("{% if is_incremental() %}delete from {{ this }} "
-            ~ "where snapshot_date = {{ as_of_date() }} "
-            ~ "and {{ as_of_date() }} >= (select max(kept.snapshot_date) from {{ this }} as kept)"
+            ~ "where snapshot_date = (select max(kinds.as_of_date) from {{ ref('relation_kinds') }} as kinds) "
+            ~ "and snapshot_date >= (select max(kept.snapshot_date) from {{ this }} as kept)"
             ~ "{% endif %}") }}
     {%- endif -%}
     {{ return('') }}
