@@ -47,9 +47,19 @@ $(DEMO_STAMP): $(STAMP)
 .PHONY: venv
 venv: $(STAMP) ## Create or update the Python environment in .venv/
 
-.PHONY: manifest
-manifest: venv ## Parse the dbt project (Dagster needs its manifest)
+# Parsed again only when a dbt file changed: a refresh started while another runs then
+# reaches the writer lock (and its answer, exit code 75) in seconds, and two refreshes
+# never rewrite the manifest under each other.
+MANIFEST := dbt_project/target/manifest.json
+DBT_FILES := $(shell find dbt_project/models dbt_project/macros dbt_project/snapshots \
+	dbt_project/tests seeds -type f 2>/dev/null) dbt_project/dbt_project.yml dbt_project/profiles.yml
+
+$(MANIFEST): $(STAMP) $(DBT_FILES)
 	cd dbt_project && ../$(BIN)/dbt parse --quiet
+	@touch $@
+
+.PHONY: manifest
+manifest: venv $(MANIFEST) ## Parse the dbt project (Dagster needs its manifest)
 
 .PHONY: demo-data
 demo-data: venv $(DEMO_STAMP) ## Generate the demo CRM/ERP exports into data/demo (if missing)
