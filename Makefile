@@ -20,6 +20,8 @@ PERIOD ?=
 CONTACT ?=
 DECIDER ?=
 SCALE ?=
+AS_OF ?=
+FORCE_EARLIER ?=
 BENCH_ARGS ?=
 comma := ,
 
@@ -45,9 +47,19 @@ $(DEMO_STAMP): $(STAMP)
 .PHONY: venv
 venv: $(STAMP) ## Create or update the Python environment in .venv/
 
-.PHONY: manifest
-manifest: venv ## Parse the dbt project (Dagster needs its manifest)
+# Parsed again only when a dbt file changed: a refresh started while another runs then
+# reaches the writer lock (and its answer, exit code 75) in seconds, and two refreshes
+# never rewrite the manifest under each other.
+MANIFEST := dbt_project/target/manifest.json
+DBT_FILES := $(shell find dbt_project/models dbt_project/macros dbt_project/snapshots \
+	dbt_project/tests seeds -type f 2>/dev/null) dbt_project/dbt_project.yml dbt_project/profiles.yml
+
+$(MANIFEST): $(STAMP) $(DBT_FILES)
 	cd dbt_project && ../$(BIN)/dbt parse --quiet
+	@touch $@
+
+.PHONY: manifest
+manifest: venv $(MANIFEST) ## Parse the dbt project (Dagster needs its manifest)
 
 .PHONY: demo-data
 demo-data: venv $(DEMO_STAMP) ## Generate the demo CRM/ERP exports into data/demo (if missing)
@@ -59,13 +71,18 @@ demo-data: venv $(DEMO_STAMP) ## Generate the demo CRM/ERP exports into data/dem
 	fi
 
 .PHONY: refresh
-refresh: manifest ## Run the nightly pipeline once, headless (non-zero exit on failure)
-	$(PY) -m orchestration.cli refresh
+refresh: manifest ## Run the nightly pipeline once, headless (exit 75: another run is writing)
+	$(PY) -m orchestration.cli refresh $(if $(FORCE_EARLIER),--force-earlier)
 
 .PHONY: review
 review: manifest ## Run the half-yearly review by hand: make review PERIOD=2027-H1
 	@test -n "$(PERIOD)" || { echo "usage: make review PERIOD=2027-H1"; exit 2; }
 	$(PY) -m orchestration.cli review --period $(PERIOD)
+
+.PHONY: replay
+replay: manifest ## Build a past date beside the warehouse, touching nothing: make replay AS_OF=2026-05-01
+	@test -n "$(AS_OF)" || { echo "usage: make replay AS_OF=YYYY-MM-DD"; exit 2; }
+	$(PY) -m orchestration.cli replay --as-of $(AS_OF)
 
 .PHONY: forget
 forget: venv ## Erase personal data (AVG): make forget CONTACT=C00000123 (or DECIDER=name)

@@ -7,16 +7,18 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from app import i18n, tables
+from app import i18n, replays, tables
 from app.data import shell
 from app.formatting import fmt_date, fmt_datetime, fmt_int
 from app.i18n import t
 
 
 def page_header(title_key: str) -> dict:
-    """Title plus as_of and freshness; stops the page with an explanation when there is
-    no usable warehouse (the entry script catches data errors raised later on)."""
+    """Title, the "situation on <date>" banner of an opened replay, as_of and freshness;
+    stops the page with an explanation when there is no usable warehouse (the entry script
+    catches data errors raised later on)."""
     st.title(t(title_key))
+    replays.banner()
     fresh = shell.freshness()
     st.caption(freshness_line(fresh))
     return fresh

@@ -7,7 +7,7 @@ explanation instead of a stack trace.
 
 import streamlit as st
 
-from app import auth, filters, i18n
+from app import auth, filters, i18n, replays
 from app.data import scope
 from app.i18n import t
 
@@ -27,6 +27,7 @@ with st.sidebar:
     )
 auth.require_login()  # stops here until someone logs in; the data layer scopes queries
 filters.keep_state()
+replays.sidebar_choice()  # the published warehouse, or a replay of a past date
 
 # url_path stays Dutch in both languages, so links and bookmarks do not change.
 PAGES = [
@@ -39,6 +40,7 @@ PAGES = [
     ("pages/compliance.py", "page.compliance", "naleving", ":material/rule:"),
     ("pages/visit_planning.py", "page.visits", "bezoekplanning", ":material/event:"),
     ("pages/data_quality.py", "page.dq", "datakwaliteit", ":material/fact_check:"),
+    ("pages/history.py", "page.history", "historie", ":material/history:"),
 ]
 # Managers only (a what-if counts every relation): a salesperson's navigation lacks it.
 if scope.current_scope() is None:

@@ -1,7 +1,10 @@
-"""Headless runs of the Dagster jobs: `python -m orchestration.cli refresh|review`.
+"""Headless runs of the Dagster jobs: `python -m orchestration.cli refresh|review|replay`.
 
 Runs are recorded in DAGSTER_HOME (default data/dagster_home), so they show in the
-Dagster UI beside scheduled ones. Exit code 0 on success, 1 on a failed run.
+Dagster UI beside scheduled ones. Exit code 0 on success, 1 on a failed run, 2 on a
+refused one (bad arguments, or an as_of earlier than the published warehouse's: see
+orchestration/warehouse/replay.py), 75 when another refresh, review or replay is writing
+the same warehouse (orchestration/warehouse/lock.py; PYRAMID_LOCK_TIMEOUT_SECONDS to wait).
 """
 
 from __future__ import annotations
@@ -14,24 +17,44 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from orchestration.defs.jobs import review_run_config
-from orchestration.settings import DATA_DIR, load_settings
+from orchestration.defs.jobs import replay_run_config, review_run_config
+from orchestration.settings import DATA_DIR, load_settings, parse_as_of
+from orchestration.warehouse.lock import EXIT_BUSY, WarehouseBusy, writer_lock
+from orchestration.warehouse.replay import (
+    FORCE_EARLIER_ENV,
+    EarlierAsOf,
+    check_not_earlier,
+    replay_path,
+)
 from orchestration.warehouse.review import parse_period, period_for_date
 
 # The dagster.yaml written into a new DAGSTER_HOME: no telemetry, and Dagster's SQLite
 # event log with its connections kept open (orchestration/defs/event_log.py).
-DAGSTER_CONFIG = """\
+# The run queue starts one warehouse-writing run at a time (the tag is WRITER_TAG of
+# orchestration/defs/jobs.py): a schedule never starts a run while another runs.
+_EVENT_LOG_CONFIG = """\
 telemetry:
   enabled: false
 event_log_storage:
   module: orchestration.defs.event_log
   class: PooledSqliteEventLogStorage
 """
+DAGSTER_CONFIG = (
+    _EVENT_LOG_CONFIG
+    + """\
+concurrency:
+  runs:
+    tag_concurrency_limits:
+      - key: customer_pyramid/warehouse_writer
+        limit: 1
+"""
+)
 # What earlier versions wrote (the storage class lived in orchestration/dagster_storage.py);
 # such a file is replaced, any other is the user's own.
 _OLD_DAGSTER_CONFIGS = (
     "telemetry:\n  enabled: false\n",
-    DAGSTER_CONFIG.replace("orchestration.defs.event_log", "orchestration.dagster_storage"),
+    _EVENT_LOG_CONFIG.replace("orchestration.defs.event_log", "orchestration.dagster_storage"),
+    _EVENT_LOG_CONFIG,
 )
 
 
@@ -77,6 +100,10 @@ def has_review() -> bool:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m orchestration.cli", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
+    force_help = (
+        "publish even when as_of is earlier than the published warehouse's (replaces the "
+        f"present by the past; else refused: use `make replay`). Also {FORCE_EARLIER_ENV}=1"
+    )
     refresh = commands.add_parser("refresh", help="run the nightly refresh once")
     refresh.add_argument(
         "--initial-review",
@@ -84,16 +111,61 @@ def main(argv: list[str] | None = None) -> int:
         help="when no review was ever frozen, run the review of the current period instead "
         "(a first installation then shows assigned service levels at once)",
     )
+    refresh.add_argument("--force-earlier", action="store_true", help=force_help)
     review = commands.add_parser("review", help="run the half-yearly service-level review")
     review.add_argument("--period", required=True, help="review period, e.g. 2027-H1")
+    review.add_argument("--force-earlier", action="store_true", help=force_help)
+    replay = commands.add_parser(
+        "replay",
+        help="build the warehouse as it was on a past date into replays/<date>.duckdb "
+        "beside the published one, which stays untouched",
+    )
+    replay.add_argument("--as-of", required=True, help="the date to replay, YYYY-MM-DD")
     commands.add_parser("home", help="create DAGSTER_HOME and its dagster.yaml (for `dagster dev`)")
     args = parser.parse_args(argv)
 
     if args.command == "home":
         print(ensure_dagster_home())
         return 0
-    if args.command == "review":
-        ok = run_job("segment_review", review_run_config(parse_period(args.period)))
+    try:  # arguments and settings first: a mistake there is refused before anything runs
+        settings = load_settings()
+        if args.command == "replay":
+            args.as_of = parse_as_of(args.as_of)
+            what = f"replay {args.as_of}"
+        elif args.command == "review":
+            args.period = parse_period(args.period)
+            what = f"review {args.period}"
+        else:
+            what = "refresh"
+    except ValueError as error:
+        print(f"{args.command}: {error}", file=sys.stderr)
+        return 2
+    if args.command != "replay" and args.force_earlier:
+        os.environ[FORCE_EARLIER_ENV] = "1"  # the run's own check reads it too
+    try:
+        # One writer at a time, taken before Dagster starts; the run finds it held.
+        def say(message: str) -> None:
+            print(f"{args.command}: {message}", file=sys.stderr)
+
+        with writer_lock(settings.warehouse, what, log=say):
+            if args.command != "replay":
+                check_not_earlier(settings)
+            return _run(args)
+    except WarehouseBusy as error:
+        print(f"{args.command}: {error}", file=sys.stderr)
+        return EXIT_BUSY
+    except EarlierAsOf as error:
+        print(f"{args.command}: refused: {error}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "replay":
+        ok = run_job("replay", replay_run_config(args.as_of.isoformat()))
+        if ok:
+            print(f"replay at {args.as_of}: {replay_path(load_settings().warehouse, args.as_of)}")
+    elif args.command == "review":
+        ok = run_job("segment_review", review_run_config(args.period))
     elif args.initial_review and not has_review():
         period = period_for_date(load_settings().as_of)
         print(f"no service-level review yet: freezing the current period {period}")

@@ -47,6 +47,14 @@ class Settings:
     decisions: str = f"sqlite:///{DEFAULT_DECISIONS}"
     """SQLAlchemy URL of the decisions store (`PYRAMID_DECISIONS`, orchestration/decisions):
     kept apart from the warehouse, which every refresh replaces."""
+    replay_of: Path | None = None
+    """Set for a replay (orchestration/warehouse/replay.py): the published warehouse it
+    reads its history from and must leave alone. `warehouse` is then the replay's own file
+    under `replays/`, and the decisions store is only read."""
+
+    @property
+    def is_replay(self) -> bool:
+        return self.replay_of is not None
 
     @property
     def dbt_target_dir(self) -> Path:

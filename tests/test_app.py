@@ -36,6 +36,7 @@ PAGES = [
     "data_quality",
     "compliance",
     "what_if",
+    "history",
 ]
 # Pages a salesperson's navigation does not have (tests/test_app_what_if.py checks it).
 MANAGER_ONLY_PAGES = {"what_if"}
@@ -50,6 +51,7 @@ PAGE_TITLES = {
     "data_quality": "page.dq",
     "compliance": "page.compliance",
     "what_if": "page.whatif",
+    "history": "page.history",
 }
 HOSTILE = "x' or 1=1 --"
 

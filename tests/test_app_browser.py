@@ -44,6 +44,7 @@ PAGES = [
     ("bezoekplanning", "page.visits", True),
     ("datakwaliteit", "page.dq", False),
     ("wat-als", "page.whatif", True),  # managers only; open mode counts as one
+    ("historie", "page.history", True),
 ]
 SCREENSHOT_NAMES = {"": "klantenpiramide"}
 

@@ -27,6 +27,7 @@ import streamlit as st
 
 from app import users
 from orchestration.settings import load_settings
+from orchestration.warehouse.replay import replay_path
 
 LIST_LIMIT = 1000
 CSV_LIMIT = 100_000
@@ -41,8 +42,40 @@ class WarehouseIncomplete(RuntimeError):
 
 
 # --- connection and cache ---------------------------------------------------------------
-def warehouse_path() -> Path:
+REPLAY_KEY = "replay_as_of"
+"""Session state: the date of the replay the user opened (ISO), or empty for the published
+warehouse. A replay (orchestration/warehouse/replay.py) is read like the published file:
+read-only, through the same scoping; every page then says "situation on <date>"."""
+
+
+def published_path() -> Path:
     return load_settings().warehouse
+
+
+def selected_replay() -> dt.date | None:
+    """The replay date chosen in this session's sidebar; None (the published warehouse)
+    outside a session or when the replay file is gone."""
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        if get_script_run_ctx(suppress_warning=True) is None:
+            return None
+        value = st.session_state.get(REPLAY_KEY)
+    except Exception:  # no Streamlit runtime (scripts, the benchmark)
+        return None
+    if not value:
+        return None
+    day = dt.date.fromisoformat(str(value))
+    return day if replay_path(published_path(), day).exists() else None
+
+
+def warehouse_path() -> Path:
+    """The file this session reads: the published warehouse, or the replay it opened (a
+    download's thread reads the one its session had: `bind_scope`)."""
+    day = getattr(_local, "replay", _UNSET)
+    if day is _UNSET:
+        day = selected_replay()
+    return published_path() if day is None else replay_path(published_path(), day)
 
 
 def warehouse_version(path: Path) -> tuple[int, int, int]:
@@ -204,14 +237,21 @@ def scoped(scope: str | None):
 
 
 def bind_scope(function):
-    """`function` wrapped to run with the scope of the current session, for work Streamlit
-    does later in another thread (a download button's callable)."""
+    """`function` wrapped to run with the scope (and the opened replay) of the current
+    session, for work Streamlit does later in another thread (a download button's
+    callable)."""
     scope = current_scope()
+    replay = selected_replay()
 
     @functools.wraps(function)
     def bound(*args, **kwargs):
-        with scoped(scope):
-            return function(*args, **kwargs)
+        saved = getattr(_local, "replay", _UNSET)
+        _local.replay = replay
+        try:
+            with scoped(scope):
+                return function(*args, **kwargs)
+        finally:
+            _local.replay = saved
 
     return bound
 

@@ -130,12 +130,18 @@ st.markdown(
     )
 )
 open_mode = scope.current_username() is None
+# A replay shows the past: decisions are taken on the published warehouse only.
+in_replay = scope.selected_replay() is not None
+if in_replay:
+    st.info(t("replay.no_decisions"))
 
 
 def record(accept: bool) -> None:
     """Form callback: runs before the next script run, so the page it draws shows the
     decision at once (the queries read the store)."""
     state = st.session_state
+    if in_replay:
+        return
     level = row["proposed_level"] if accept else state[f"review_level_{relation_id}"]
     reason = state["review_reason"].strip() or (t("review.accept.reason") if accept else "")
     try:
@@ -166,9 +172,15 @@ with st.form("review_decision"):
         on_click=record,
         args=(True,),
         key="review_accept",
+        disabled=in_replay,
     )
     override_column.form_submit_button(
-        t("review.submit"), on_click=record, args=(False,), type="primary", key="review_submit"
+        t("review.submit"),
+        on_click=record,
+        args=(False,),
+        type="primary",
+        key="review_submit",
+        disabled=in_replay,
     )
 
 

@@ -51,9 +51,15 @@ def _write(con: duckdb.DuckDBPyConnection, records: list[dict], create: str) -> 
         con.unregister("decisions_frame")
 
 
-def load_raw_decisions(con: duckdb.DuckDBPyConnection, engine: sa.Engine) -> int:
-    """Replace raw.decisions with every decision of the store; return the row count."""
-    records = [decision.as_record() for decision in store.history(engine)]
+def load_raw_decisions(
+    con: duckdb.DuckDBPyConnection, engine: sa.Engine | None, until: dt.date | None = None
+) -> int:
+    """Replace raw.decisions with every decision of the store (none without a store), or
+    with `until` those decided on or before that day (UTC; a replay); return the count."""
+    decisions = store.history(engine) if engine is not None else []
+    if until is not None:
+        decisions = [d for d in decisions if _naive_utc(d.decided_at).date() <= until]
+    records = [decision.as_record() for decision in decisions]
     for record in records:
         record["decided_at"] = _naive_utc(record["decided_at"])
     _write(con, records, "create or replace table")

@@ -232,6 +232,34 @@ def _utc(moment: dt.datetime) -> dt.datetime:
 
 
 @contextmanager
+def open_store_read_only(url: str) -> Iterator[sa.Engine | None]:
+    """The store for reading only (a replay: orchestration/warehouse/replay.py): nothing is
+    created, no mode is switched, nothing written. SQLite is opened with `mode=ro`; a
+    store that does not exist yet gives None (no decisions)."""
+    url_obj = sa.make_url(url)
+    if url_obj.get_backend_name() == "sqlite":
+        if not url_obj.database or not Path(url_obj.database).exists():
+            yield None
+            return
+        path = Path(url_obj.database).resolve()
+        engine = sa.create_engine(
+            f"sqlite:///file:{path}?mode=ro&uri=true", connect_args={"timeout": BUSY_TIMEOUT_S}
+        )
+    else:
+        if url_obj.drivername == "postgresql":
+            url_obj = url_obj.set(drivername="postgresql+psycopg2")
+        engine = sa.create_engine(url_obj)
+        if not sa.inspect(engine).has_table(decisions.name):
+            engine.dispose()
+            yield None
+            return
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@contextmanager
 def open_store(url: str) -> Iterator[sa.Engine]:
     """The store's engine for the length of a `with` block, its connections closed after."""
     engine = create_engine(url)

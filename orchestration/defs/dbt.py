@@ -71,10 +71,20 @@ def dbt_models(
         check_not_older_than(review_period, latest_review_period(warehouse))
         context.log.info(f"freezing service-level proposals into review period {review_period}")
     # dbt reads the warehouse paths and as_of from the environment (profiles.yml,
-    # macros/rules/as_of_date.sql).
-    os.environ.update(settings.dbt_env())
-    args = dbt_build_args(review_period)
-    # One fixed target folder per working warehouse (Settings.dbt_target_dir) instead of a
-    # new folder per run: its run_results.json describes the last run, its partial-parse
-    # file survives between runs.
-    yield from dbt.cli(args, context=context, target_path=settings.dbt_target_dir).stream()
+    # macros/rules/as_of_date.sql); set for the dbt process only, restored after: a
+    # replay's paths must not become this process's settings (load_settings).
+    dbt_env = settings.dbt_env()
+    saved = {key: os.environ.get(key) for key in dbt_env}
+    os.environ.update(dbt_env)
+    try:
+        args = dbt_build_args(review_period)
+        # One fixed target folder per working warehouse (Settings.dbt_target_dir) instead of
+        # a new folder per run: its run_results.json describes the last run, its
+        # partial-parse file survives between runs.
+        yield from dbt.cli(args, context=context, target_path=settings.dbt_target_dir).stream()
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

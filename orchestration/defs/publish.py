@@ -13,13 +13,19 @@ from orchestration.warehouse.status import record_success
     group_name="publish",
     kinds={"duckdb"},
     description="The warehouse the dashboard reads (PYRAMID_WAREHOUSE): a copy of the "
-    "working warehouse, swapped in atomically after ingestion and every dbt test passed.",
+    "working warehouse, swapped in atomically after ingestion and every dbt test passed. "
+    "A replay publishes to replays/<as_of>.duckdb instead, never here.",
 )
 def published_warehouse(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     settings = warehouse.settings()
     path = publish(settings.build_warehouse, settings.warehouse)
+    if settings.is_replay:
+        # A replay's working file is made afresh from the publication each time: not kept.
+        build = settings.build_warehouse
+        for suffix in ("", ".wal", ".run"):
+            build.with_name(f"{build.name}{suffix}").unlink(missing_ok=True)
     record_success(
         settings.warehouse,
         run_id=context.run.run_id,
@@ -30,6 +36,7 @@ def published_warehouse(
         metadata={
             "path": dg.MetadataValue.path(str(path)),
             "as_of": settings.as_of.isoformat(),
+            "replay": settings.is_replay,
             "size_mb": round(path.stat().st_size / 1e6, 1),
         }
     )
