@@ -3,7 +3,9 @@
 Asset keys are `[system, entity]` (e.g. `crm/relations`), the keys dagster-dbt gives the
 dbt sources over the raw schema, so every staging model is downstream of its file. A
 table whose rows belong to a parent (invoice lines to invoices) depends on the parent's
-asset: its rows are checked against the parent as loaded in the same refresh.
+asset: its rows are checked against the parent as loaded in the same refresh. The source
+mapping (`mapping.yml` in the source folder, or `PYRAMID_SOURCE_MAPPING`) is read by
+every asset, so a mistake in it fails the run naming its line.
 """
 
 import dagster as dg
@@ -13,6 +15,7 @@ from orchestration.ingest import (
     find_optional_source_file,
     find_source_file,
     load_no_file,
+    load_source_mapping,
     load_table,
 )
 from orchestration.ingest.contract import SOURCE_TABLES, SOURCE_TABLES_BY_NAME, SourceTable
@@ -31,12 +34,14 @@ def build_ingestion_asset(table: SourceTable) -> dg.AssetsDefinition:
         deps=[_asset_key(parent) for parent in parents],
         group_name="raw",
         kinds={"duckdb", "csv"},
-        description=f"{table.description} Loaded from {table.relative_path}.csv or .parquet "
-        f"into raw.{table.name}; invalid rows go to raw.ingest_rejects.",
+        description=f"{table.description} Loaded from {table.relative_path}.csv, .xlsx or "
+        f".parquet (or the file mapping.yml names) into raw.{table.name}; invalid rows go "
+        "to raw.ingest_rejects.",
     )
     def _ingest(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         settings = warehouse.settings()
-        path = find_optional_source_file(settings.source_dir, table)
+        mapping = load_source_mapping(settings.source_dir).for_table(table)
+        path = find_optional_source_file(settings.source_dir, table, mapping)
         if path is None and table.optional:
             with warehouse.connect_build() as con:
                 result = load_no_file(con, table, settings.source_dir)
@@ -44,9 +49,9 @@ def build_ingestion_asset(table: SourceTable) -> dg.AssetsDefinition:
             return dg.MaterializeResult(
                 metadata={"source_file": "none", "rows_read": 0, "dagster/row_count": 0}
             )
-        path = find_source_file(settings.source_dir, table)
+        path = find_source_file(settings.source_dir, table, mapping)
         with warehouse.connect_build() as con:
-            result = load_table(con, table, path)
+            result = load_table(con, table, path, mapping=mapping)
             # Erased contacts (audit.erasures) are erased again before dbt reads them.
             erased = apply_register(con) if table.name == CONTACTS.name else None
         if erased is not None and erased.rows_changed:
@@ -62,6 +67,8 @@ def build_ingestion_asset(table: SourceTable) -> dg.AssetsDefinition:
             metadata={
                 "source_file": dg.MetadataValue.path(result.source_file),
                 "file_format": result.file_format,
+                "sheet": result.sheet or "n/a",
+                "mapping": str(mapping.mapping_file) if mapping.mapping_file else "none",
                 "encoding": result.encoding or "n/a",
                 "loaded_at": dg.MetadataValue.timestamp(result.loaded_at),
                 "rows_read": result.rows_read,
