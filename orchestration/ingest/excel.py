@@ -96,8 +96,7 @@ def read_sheet(
         sheet = names[0]
     elif sheet not in names:
         raise MappingError(
-            f"{sheet_where or path}: sheet {sheet!r} not in {path} "
-            f"(its sheets: {', '.join(names)})"
+            f"{sheet_where or path}: sheet {sheet!r} not in {path} (its sheets: {', '.join(names)})"
         )
     try:
         rows = workbook.get_sheet_by_name(sheet).iter_rows()

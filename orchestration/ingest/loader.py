@@ -238,8 +238,7 @@ class _Loader:
     def number_xlsx_rows(self) -> str:
         """SQL for `checked` with `_line`, the Excel row number each record came from."""
         return (
-            f"SELECT * EXCLUDE (_xlsx_line), rowid AS _row, _xlsx_line AS _line "
-            f"FROM {self.checked}"
+            f"SELECT * EXCLUDE (_xlsx_line), rowid AS _row, _xlsx_line AS _line FROM {self.checked}"
         )
 
     def check_unmapped_values(self, final_sql: str) -> None:
@@ -268,8 +267,7 @@ class _Loader:
             ).fetchall()
             if rows:
                 listed = ", ".join(
-                    f"{value!r} ({count} rows, first on line {line})"
-                    for value, count, line in rows
+                    f"{value!r} ({count} rows, first on line {line})" for value, count, line in rows
                 )
                 problems.append(
                     f"{self.mapping.where(values.line)}: values.{column} does not map "

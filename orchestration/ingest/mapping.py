@@ -164,9 +164,7 @@ def read_mapping(path: Path) -> SourceMapping:
     return SourceMapping(path, tables)
 
 
-def _table_mapping(
-    path: Path, table: SourceTable, key: yaml.Node, node: yaml.Node
-) -> TableMapping:
+def _table_mapping(path: Path, table: SourceTable, key: yaml.Node, node: yaml.Node) -> TableMapping:
     where = f"{table.system}.{table.entity}"
     fields: dict[str, yaml.Node] = {}
     for field_key, value in _mapping_node(path, node, where):
