@@ -1,8 +1,9 @@
 """An `.xlsx` export as rows of text, the form the CSV reader gives validation.
 
-The sheet is read with python-calamine (no Excel needed). Its first non-empty row is the
-header; every later non-empty row is a record, numbered as Excel shows it (row 1 is the
-top of the sheet, whatever rows are blank). Each cell becomes the text a CSV export in
+The sheet is read with python-calamine (no Excel needed). Its header is the row, among
+the first twenty that hold anything, with the most contract column names (a title above
+it is skipped); every later non-empty row is a record, numbered as Excel shows it (row 1
+is the top of the sheet, blank rows included). Each cell becomes the text a CSV export in
 the comma dialect would hold, so one validation serves both formats:
 
 * a date cell -> `2026-01-05`, a date-time cell -> `2026-01-05 13:30:00`;
@@ -80,13 +81,24 @@ def _open(path: Path) -> python_calamine.CalamineWorkbook:
         ) from error
 
 
+# The header is looked for among the first rows that hold anything: a title or an export
+# date above the header is common in workbooks.
+_HEADER_SEARCH_ROWS = 20
+
+
 def read_sheet(
-    path: Path, sheet: str | None = None, *, sheet_where: str | None = None
+    path: Path,
+    sheet: str | None = None,
+    *,
+    wanted: set[str] | frozenset[str] = frozenset(),
+    sheet_where: str | None = None,
 ) -> ExcelSheet:
     """The records of `sheet` (the first sheet when None) as text columns.
 
-    `sheet_where` names the mapping line that chose the sheet, for the error when the
-    workbook has no sheet of that name.
+    The header is the row, among the first non-empty ones, holding the most of the
+    `wanted` column names (lower case, trimmed); the first non-empty row when none
+    holds any. Rows above it (a title) are ignored. `sheet_where` names the mapping line
+    that chose the sheet, for the error when the workbook has no sheet of that name.
     """
     workbook = _open(path)
     names = list(workbook.sheet_names)
@@ -98,51 +110,79 @@ def read_sheet(
         raise MappingError(
             f"{sheet_where or path}: sheet {sheet!r} not in {path} (its sheets: {', '.join(names)})"
         )
+    reader = _SheetReader()
     try:
-        rows = workbook.get_sheet_by_name(sheet).iter_rows()
-        header: list[str] | None = None
-        header_row = 0
-        width = 0
-        lines: list[int] = []
-        columns: list[list[str | None]] = []
-        batches: list[pa.RecordBatch] = []
-        date_cells = 0
-        count = 0
-        for index, row in enumerate(rows, start=1):
-            if header is None:
-                texts = [cell_text(value) for value in row]
-                if not any(text is not None and text.strip() for text in texts):
-                    continue  # blank rows above the header
-                # The header ends at its last named cell; an unnamed cell in between
-                # stays, as an unnamed (ignored) column.
-                while texts and (texts[-1] is None or not texts[-1].strip()):
-                    texts.pop()
-                header = [text or "" for text in texts]
-                header_row, width = index, len(header)
-                columns = [[] for _ in range(width)]
+        candidates: list[tuple[int, list]] = []
+        for index, row in enumerate(workbook.get_sheet_by_name(sheet).iter_rows(), start=1):
+            if reader.header is not None:
+                reader.add(index, row)
                 continue
-            values = row[:width]
-            texts = [cell_text(value) for value in values]
-            if all(text is None for text in texts):
-                continue  # a blank row: Excel users leave them, they hold no record
-            date_cells += sum(isinstance(value, dt.date) for value in values)
-            texts += [None] * (width - len(texts))
-            lines.append(index)
-            for column, text in zip(columns, texts, strict=True):
-                column.append(text)
-            count += 1
-            if len(lines) >= _BATCH_ROWS:
-                batches.append(_batch(lines, columns))
-                lines, columns = [], [[] for _ in range(width)]
+            if not any(cell_text(value) is not None for value in row):
+                continue
+            candidates.append((index, row))
+            if len(candidates) == _HEADER_SEARCH_ROWS:
+                reader.start(candidates, wanted)
+        if reader.header is None and candidates:
+            reader.start(candidates, wanted)
     except SourceFileError:
         raise
     except Exception as error:
         raise SourceFileError(f"{path}: sheet {sheet!r} cannot be read: {error}") from error
-    if header is None:
+    if reader.header is None:
         raise SourceFileError(f"{path}: sheet {sheet!r} is empty; expected at least a header")
-    batches.append(_batch(lines, columns))
-    table = pa.Table.from_batches(batches)
-    return ExcelSheet(path, sheet, header, header_row, table, date_cells, count)
+    table = pa.Table.from_batches([*reader.batches, reader.batch()])
+    return ExcelSheet(
+        path, sheet, reader.header, reader.header_row, table, reader.date_cells, reader.rows
+    )
+
+
+class _SheetReader:
+    """The rows of a sheet gathered into Arrow batches once the header is known."""
+
+    def __init__(self) -> None:
+        self.header: list[str] | None = None
+        self.header_row = 0
+        self.width = 0
+        self.lines: list[int] = []
+        self.columns: list[list[str | None]] = []
+        self.batches: list[pa.RecordBatch] = []
+        self.date_cells = 0
+        self.rows = 0
+
+    def start(self, candidates: list[tuple[int, list]], wanted: set[str] | frozenset[str]) -> None:
+        def matches(row: list) -> int:
+            return sum((text or "").strip().lower() in wanted for text in map(cell_text, row))
+
+        best = max(range(len(candidates)), key=lambda k: (matches(candidates[k][1]), -k))
+        index, row = candidates[best]
+        texts = [cell_text(value) for value in row]
+        # The header ends at its last named cell; an unnamed cell in between stays, as
+        # an unnamed (ignored) column.
+        while texts and (texts[-1] is None or not texts[-1].strip()):
+            texts.pop()
+        self.header = [text or "" for text in texts]
+        self.header_row, self.width = index, len(self.header)
+        self.columns = [[] for _ in range(self.width)]
+        for later_index, later_row in candidates[best + 1 :]:
+            self.add(later_index, later_row)
+
+    def add(self, index: int, row: list) -> None:
+        values = row[: self.width]
+        texts = [cell_text(value) for value in values]
+        if all(text is None for text in texts):
+            return  # a blank row: Excel users leave them, they hold no record
+        self.date_cells += sum(isinstance(value, dt.date) for value in values)
+        texts += [None] * (self.width - len(texts))
+        self.lines.append(index)
+        for column, text in zip(self.columns, texts, strict=True):
+            column.append(text)
+        self.rows += 1
+        if len(self.lines) >= _BATCH_ROWS:
+            self.batches.append(self.batch())
+            self.lines, self.columns = [], [[] for _ in range(self.width)]
+
+    def batch(self) -> pa.RecordBatch:
+        return _batch(self.lines, self.columns)
 
 
 def _batch(lines: list[int], columns: list[list[str | None]]) -> pa.RecordBatch:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.ingest.columns import _ColumnLayout
+from orchestration.ingest.columns import _ColumnLayout, expected_headers
 from orchestration.ingest.contract import SourceTable
 from orchestration.ingest.csv_dialect import CsvDialect, _detect_csv_dialect
 from orchestration.ingest.encoding import WINDOWS_1252
@@ -91,6 +91,7 @@ def load_table(
         sheet = read_sheet(
             path,
             mapping.sheet if mapping else None,
+            wanted=set(expected_headers(table, mapping)),
             sheet_where=mapping.where(mapping.sheet_line) if mapping else None,
         )
     parents = _parents(con, table) if check_parents else {}
