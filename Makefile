@@ -58,6 +58,10 @@ demo-data: venv $(DEMO_STAMP) ## Generate the demo CRM/ERP exports into data/dem
 			$(if $(PYRAMID_AS_OF),--end-date $(PYRAMID_AS_OF)); \
 	fi
 
+.PHONY: inspect
+inspect: venv ## Check the source folder as a refresh would, writing nothing (FORMAT=json)
+	$(PY) -m orchestration.inspect --format $(or $(FORMAT),table)
+
 .PHONY: refresh
 refresh: manifest ## Run the nightly pipeline once, headless (non-zero exit on failure)
 	$(PY) -m orchestration.cli refresh

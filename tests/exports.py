@@ -104,12 +104,10 @@ def to_xlsx(source: Path, target: Path) -> None:
 def typed_kvk(number: str, row: int) -> str | float:
     """A KvK or KBO number as people type it, differently row by row."""
     if len(number) == 10:  # Belgian enterprise number
-        forms = (
-            f"BE {number[:4]}.{number[4:7]}.{number[7:]}",
-            f"{number[1:4]}.{number[4:7]}.{number[7:]}",  # leading zero dropped
-            f"BE{number}",
-        )
-        return forms[row % 3]
+        dotted = f"{number[:4]}.{number[4:7]}.{number[7:]}"
+        if row % 3 == 1 and number.startswith("0"):
+            return dotted[1:]  # the leading zero dropped, as a spreadsheet does
+        return (f"BE {dotted}", f"BE{number}", f"BE {dotted}")[row % 3]
     forms = (f"{number[:4]} {number[4:]}", ".".join(number[i : i + 2] for i in range(0, 8, 2)))
     return forms[row % 2]
 
