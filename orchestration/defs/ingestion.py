@@ -6,12 +6,17 @@ table whose rows belong to a parent (invoice lines to invoices) depends on the p
 asset: its rows are checked against the parent as loaded in the same refresh. The source
 mapping (`mapping.yml` in the source folder, or `PYRAMID_SOURCE_MAPPING`) is read by
 every asset, so a mistake in it fails the run naming its line.
+
+Each asset also writes what it found in its file (`orchestration.ingest.report`, the
+report `make inspect` gives) to `<warehouse>.sources/<table>.json` beside the published
+warehouse, also when the file stops the refresh: the Datakwaliteit page shows it.
 """
 
 import dagster as dg
 
 from orchestration.defs.resources import WarehouseResource
 from orchestration.ingest import (
+    SourceFileError,
     find_optional_source_file,
     find_source_file,
     load_no_file,
@@ -19,6 +24,7 @@ from orchestration.ingest import (
     load_table,
 )
 from orchestration.ingest.contract import SOURCE_TABLES, SOURCE_TABLES_BY_NAME, SourceTable
+from orchestration.ingest.report import report_after_load, report_of_error, write_report
 from orchestration.privacy.erasure import CONTACTS, apply_register
 
 
@@ -40,20 +46,31 @@ def build_ingestion_asset(table: SourceTable) -> dg.AssetsDefinition:
     )
     def _ingest(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         settings = warehouse.settings()
-        mapping = load_source_mapping(settings.source_dir).for_table(table)
-        path = find_optional_source_file(settings.source_dir, table, mapping)
-        if path is None and table.optional:
+        mapping, path = None, None
+        try:
+            mapping = load_source_mapping(settings.source_dir).for_table(table)
+            path = find_optional_source_file(settings.source_dir, table, mapping)
+            if path is None and table.optional:
+                with warehouse.connect_build() as con:
+                    result = load_no_file(con, table, settings.source_dir)
+                    report = report_after_load(con, table, result, mapping)
+                write_report(settings.warehouse, report, context.run_id)
+                context.log.info(
+                    f"{table.relative_path}: no file, so no rows (the file is optional)"
+                )
+                return dg.MaterializeResult(
+                    metadata={"source_file": "none", "rows_read": 0, "dagster/row_count": 0}
+                )
+            path = find_source_file(settings.source_dir, table, mapping)
             with warehouse.connect_build() as con:
-                result = load_no_file(con, table, settings.source_dir)
-            context.log.info(f"{table.relative_path}: no file, so no rows (the file is optional)")
-            return dg.MaterializeResult(
-                metadata={"source_file": "none", "rows_read": 0, "dagster/row_count": 0}
-            )
-        path = find_source_file(settings.source_dir, table, mapping)
-        with warehouse.connect_build() as con:
-            result = load_table(con, table, path, mapping=mapping)
-            # Erased contacts (audit.erasures) are erased again before dbt reads them.
-            erased = apply_register(con) if table.name == CONTACTS.name else None
+                result = load_table(con, table, path, mapping=mapping)
+                report = report_after_load(con, table, result, mapping)
+                # Erased contacts (audit.erasures) are erased again before dbt reads them.
+                erased = apply_register(con) if table.name == CONTACTS.name else None
+        except SourceFileError as error:
+            write_report(settings.warehouse, report_of_error(table, error, path, mapping))
+            raise
+        write_report(settings.warehouse, report, context.run_id)
         if erased is not None and erased.rows_changed:
             context.log.info(f"erasure register applied: {erased.rows}")
         if result.rows_rejected:
