@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import i18n, layout, tables
+from app import i18n, layout, tables, workbook
 from app.charts import visit_planning as charts
 from app.data import scope
 from app.data import visit_planning as queries
@@ -122,12 +122,17 @@ def plan_csv() -> bytes:
     return tables.to_csv(full, csv_columns, lang, include_personal=with_personal)
 
 
-st.download_button(
-    t("download.csv"),
-    # Streamlit runs the callable later, in another thread: it keeps this user's scope.
-    data=scope.bind_scope(plan_csv),
-    file_name=f"bezoekplan_{salesperson_id or 'alle'}.csv",
-    mime="text/csv",
-    key="visit_csv",
-)
+def plan_xlsx() -> bytes:
+    """The same selection as a workbook, one sheet per salesperson."""
+    full, _ = queries.visit_plan(salesperson_id, tuple(reasons), limit=scope.CSV_LIMIT)
+    return workbook.to_xlsx(
+        full,
+        csv_columns,
+        lang,
+        include_personal=with_personal,
+        salesperson=("salesperson_id", "salesperson_name"),
+    )
+
+
+layout.download_buttons(f"bezoekplan_{salesperson_id or 'alle'}", "visit", plan_csv, plan_xlsx)
 st.caption(t("visit.csv.caption"))
