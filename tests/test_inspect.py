@@ -153,6 +153,7 @@ def test_the_dutch_workbook_export_is_read_through_its_mapping(demo_sources, tmp
     assert "does not map 'Beurs'" in activities.error
 
 
+@pytest.mark.slow  # 10 s of writing workbooks; test_real_exports covers the same ground
 def test_excel_workbooks_are_inspected_like_their_csv(demo_sources, tmp_path):
     to_xlsx(demo_sources, tmp_path / "xlsx")
     csv_report = inspect_sources(demo_sources, environ={})

@@ -54,7 +54,7 @@ def build_ingestion_asset(table: SourceTable) -> dg.AssetsDefinition:
                 with warehouse.connect_build() as con:
                     result = load_no_file(con, table, settings.source_dir)
                     report = report_after_load(con, table, result, mapping)
-                write_report(settings.warehouse, report, context.run_id)
+                write_report(settings.warehouse, report, context.run.run_id)
                 context.log.info(
                     f"{table.relative_path}: no file, so no rows (the file is optional)"
                 )
@@ -70,7 +70,7 @@ def build_ingestion_asset(table: SourceTable) -> dg.AssetsDefinition:
         except SourceFileError as error:
             write_report(settings.warehouse, report_of_error(table, error, path, mapping))
             raise
-        write_report(settings.warehouse, report, context.run_id)
+        write_report(settings.warehouse, report, context.run.run_id)
         if erased is not None and erased.rows_changed:
             context.log.info(f"erasure register applied: {erased.rows}")
         if result.rows_rejected:
