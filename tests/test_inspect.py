@@ -164,3 +164,24 @@ def test_excel_workbooks_are_inspected_like_their_csv(demo_sources, tmp_path):
         for report in (csv_report, xlsx_report)
     ]
     assert counts[0] == counts[1]
+
+
+def test_rejected_contacts_do_not_show_personal_data(folders):
+    source, _, _ = folders
+    path = source / "crm" / "contacts.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    fields = lines[1].rstrip("\n").split(",")
+    fields[-1] = "misschien"  # marketing_consent: not a boolean
+    lines[1] = ",".join(fields) + "\n"
+    path.write_text("".join(lines), encoding="utf-8")
+    contacts = next(
+        t for t in inspect_sources(source, environ={}).tables if t.table == "crm/contacts"
+    )
+    assert contacts.rejected_sample == [
+        {
+            "line": 2,
+            "column": "marketing_consent",
+            "value": "(personal data: see raw.ingest_rejects)",
+            "reason": "not a boolean",
+        }
+    ]

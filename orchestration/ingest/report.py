@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from orchestration.ingest.contract import SourceTable
+from orchestration.ingest.contract import CONTACTS, SourceTable
 from orchestration.ingest.errors import MissingColumnError
 from orchestration.sql import sql_str
 
@@ -33,6 +33,10 @@ if TYPE_CHECKING:
     from orchestration.ingest.mapping import TableMapping
 
 SAMPLE_ROWS = 10
+# Contact persons' rows are personal data: a stored report must not keep what `make
+# forget` erases from the warehouse, so their sample shows only the keys' values.
+_PERSONAL_TABLE_KEYS = {CONTACTS.name: ("contact_id", "relation_id")}
+_WITHHELD = "(personal data: see raw.ingest_rejects)"
 UNKNOWN_VALUES = 20
 
 # Date forms people type, recognised in rejected values to say what the file holds.
@@ -125,8 +129,14 @@ def report_after_load(
             """
         ).fetchall()
     ]
+    keys = _PERSONAL_TABLE_KEYS.get(table.name)
     report.rejected_sample = [
-        {"line": line, "column": column, "value": value, "reason": reason}
+        {
+            "line": line,
+            "column": column,
+            "value": value if keys is None or column in keys else _WITHHELD,
+            "reason": reason,
+        }
         for line, column, value, reason in con.execute(
             f"""
             SELECT line_number, column_name, raw_value, reason
