@@ -70,6 +70,10 @@ demo-data: venv $(DEMO_STAMP) ## Generate the demo CRM/ERP exports into data/dem
 			$(if $(PYRAMID_AS_OF),--end-date $(PYRAMID_AS_OF)); \
 	fi
 
+.PHONY: inspect
+inspect: venv ## Check the source folder as a refresh would, writing nothing (FORMAT=json)
+	$(PY) -m orchestration.inspect --format $(or $(FORMAT),table)
+
 .PHONY: refresh
 refresh: manifest ## Run the nightly pipeline once, headless (exit 75: another run is writing)
 	$(PY) -m orchestration.cli refresh $(if $(FORCE_EARLIER),--force-earlier)

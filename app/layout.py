@@ -72,3 +72,30 @@ def table(
 
 def chart(spec, key: str | None = None, **kwargs):
     return st.altair_chart(spec, width="stretch", key=key, **kwargs)
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download_buttons(file_stem: str, key: str, csv_data, xlsx_data) -> None:
+    """Every download of the dashboard: the same data as CSV and as a formatted Excel
+    workbook (`app/workbook.py`), side by side. `csv_data` and `xlsx_data` are callables
+    returning bytes, built only when the button is clicked; they are bound to this
+    user's scope here (Streamlit runs them later, in another thread)."""
+    from app.data import scope
+
+    csv_column, xlsx_column = st.columns(2)
+    csv_column.download_button(
+        t("download.csv"),
+        data=scope.bind_scope(csv_data),
+        file_name=f"{file_stem}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+    )
+    xlsx_column.download_button(
+        t("download.xlsx"),
+        data=scope.bind_scope(xlsx_data),
+        file_name=f"{file_stem}.xlsx",
+        mime=XLSX_MIME,
+        key=f"{key}_xlsx",
+    )

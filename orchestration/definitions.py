@@ -12,12 +12,14 @@ from orchestration.defs.project import dbt_project
 from orchestration.defs.publish import published_warehouse
 from orchestration.defs.resources import WarehouseResource
 from orchestration.defs.schedules import half_yearly_review_schedule, nightly_schedule
+from orchestration.defs.sensors import source_arrival_sensor
 from orchestration.settings import DBT_EXECUTABLE
 
 defs = dg.Definitions(
     assets=[*ingestion_assets, decisions, public_holidays, dbt_models, published_warehouse],
     jobs=[nightly_refresh, segment_review, replay],
     schedules=[nightly_schedule, half_yearly_review_schedule],
+    sensors=[source_arrival_sensor],
     resources={
         "dbt": PipelineDbtCliResource(project_dir=dbt_project, dbt_executable=str(DBT_EXECUTABLE)),
         "warehouse": WarehouseResource(),

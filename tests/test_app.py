@@ -4,6 +4,7 @@ and the queries on their own."""
 
 from __future__ import annotations
 
+import io
 import shutil
 import string
 from pathlib import Path
@@ -12,9 +13,10 @@ import altair as alt
 import duckdb
 import pandas as pd
 import pytest
+import python_calamine
 from streamlit.testing.v1 import AppTest
 
-from app import formatting, i18n, tables
+from app import formatting, i18n, tables, workbook
 from app.charts import abc as abc_charts
 from app.charts import data_quality as data_quality_charts
 from app.charts import pyramid as pyramid_charts
@@ -257,7 +259,8 @@ def test_visit_plan_for_one_salesperson_lists_only_their_relations(warehouse):
     )
     assert set(plan[i18n.column("relation_id")]) == set(theirs["relation_id"])
     assert plan[i18n.column("priority")].tolist() == sorted(plan[i18n.column("priority")])
-    assert at.get("download_button"), "no CSV download"
+    labels = [button.proto.label for button in at.get("download_button")]
+    assert labels == [i18n.t("download.csv", "nl"), i18n.t("download.xlsx", "nl")], labels
     assert at.get("vega_lite_chart"), "no capacity chart"
 
     # one reason only
@@ -281,6 +284,24 @@ def test_visit_plan_csv_has_no_personal_data_and_dutch_separators(warehouse):
     personal = {"email", "phone", "contact", "first_name", "last_name", "contact_name"}
     assert not personal & {c.lower() for c in plan.columns}
     assert not any(word in c for c in visit_planning.VISIT_COLUMNS for word in ("email", "phone"))
+
+
+def test_visit_plan_workbook_has_a_sheet_per_salesperson_and_real_numbers(warehouse):
+    scope.set_caching(False)
+    try:
+        plan, _ = visit_planning.visit_plan(None, limit=scope.CSV_LIMIT)
+    finally:
+        scope.set_caching(True)
+    columns = ["priority", "week_start", "reason", "relation_name", "revenue_12m"]
+    data = workbook.to_xlsx(plan, columns, "nl", salesperson=("salesperson_id", "salesperson_name"))
+    book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    assert book.sheet_names == list(dict.fromkeys(plan["salesperson_id"].dropna()))
+    rows = book.get_sheet_by_index(0).to_python()
+    assert rows[0] == ["Prioriteit", "Week van", "Reden", "Relatie", "Omzet 12 mnd"]
+    assert isinstance(rows[1][0], float) and isinstance(rows[1][4], float)
+    assert sum(len(book.get_sheet_by_name(n).to_python()) - 1 for n in book.sheet_names) == len(
+        plan[plan["salesperson_id"].notna()]
+    )
 
 
 # --- empty states and a missing warehouse -----------------------------------------------

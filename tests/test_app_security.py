@@ -451,6 +451,8 @@ def data_function_results(value: str | None = None) -> dict[str, pd.DataFrame]:
         "unlinked_erp_customers": data_quality.unlinked_erp_customers()[0],
         "unassigned_relations": data_quality.unassigned_relations()[0],
         "unassigned_counts": data_quality.unassigned_counts(),
+        "ambiguous_kvk": data_quality.ambiguous_kvk()[0],
+        "legal_entities": pyramid.legal_entities(shared_only=False)[0],
         "rule_parameters": parameters.rule_parameters(),
         **compliance_results(filters, text),
         **what_if_results(),
@@ -513,6 +515,9 @@ def test_every_query_function_is_covered():
         "query",
         "run_query",
         "refresh_status",
+        # read the source-file reports beside the warehouse, no SQL
+        "source_reports",
+        "source_report_summary",
         "current_scope",
         "scoped",
         "bind_scope",

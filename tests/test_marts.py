@@ -162,21 +162,32 @@ class Expected:
     unlinked_customers: set[str] = field(default_factory=set)
 
 
+def normalised_kvk(number: str | None) -> str | None:
+    """docs/business-rules.md section 14: digits only; BE (prefix, or 9 digits) padded to
+    10; anything but 8 or 10 digits then is no number."""
+    text = (number or "").strip()
+    digits = "".join(char for char in text if char.isdigit())
+    if digits and (text.upper().startswith("BE") or len(digits) == 9) and len(digits) <= 10:
+        digits = digits.zfill(10)
+    return digits if len(digits) in (8, 10) else None
+
+
 def link_customers(raw: Raw) -> dict[str, str | None]:
-    """ERP customer -> relation: the CRM relation id the ERP carries; where it is empty, the
-    KvK number (two relations with one KvK number: the lowest relation_id); else none."""
-    by_kvk: dict[str, str] = {}
+    """ERP customer -> relation: the CRM relation id the ERP carries; where it is empty or
+    unknown, the normalised KvK number when exactly one relation carries it; else none."""
+    by_kvk: dict[str, list[str]] = {}
     for relation_id in sorted(raw.relation_kvk):
-        kvk = (raw.relation_kvk[relation_id] or "").strip()
+        kvk = normalised_kvk(raw.relation_kvk[relation_id])
         if kvk:
-            by_kvk.setdefault(kvk, relation_id)
+            by_kvk.setdefault(kvk, []).append(relation_id)
     links: dict[str, str | None] = {}
     for customer_id, crm_relation_id, kvk in raw.customers:
         crm_relation_id = (crm_relation_id or "").strip()
-        if crm_relation_id:
-            links[customer_id] = crm_relation_id if crm_relation_id in raw.relations else None
+        if crm_relation_id in raw.relations:
+            links[customer_id] = crm_relation_id
         else:
-            links[customer_id] = by_kvk.get((kvk or "").strip())
+            matches = by_kvk.get(normalised_kvk(kvk) or "", [])
+            links[customer_id] = matches[0] if len(matches) == 1 else None
     return links
 
 

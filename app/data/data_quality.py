@@ -1,5 +1,6 @@
 """Queries of the data quality page: loads, rejected rows, unlinked ERP customers, relations
-without a salesperson, and the refresh status."""
+without a salesperson, ERP customers with an ambiguous KvK number, the refresh status and
+the check of the source files."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pandas as pd
 
 from app.data import scope
 from app.data.scope import LIST_LIMIT
+from orchestration.ingest.report import read_reports
 from orchestration.warehouse.status import read_status
 
 
@@ -25,6 +27,48 @@ def refresh_status() -> dict:
         if entry and entry.get(key):
             entry[key] = dt.datetime.fromisoformat(entry[key]).astimezone().replace(tzinfo=None)
     return status
+
+
+def source_reports() -> list[dict]:
+    """What the last refresh found in each source file (orchestration/ingest/report.py),
+    read from files beside the warehouse: also there after a refresh that failed."""
+    reports = read_reports(scope.warehouse_path())
+    for report in reports:
+        if report.get("checked_at"):
+            report["checked_at"] = (
+                dt.datetime.fromisoformat(report["checked_at"]).astimezone().replace(tzinfo=None)
+            )
+    return reports
+
+
+def source_report_summary(reports: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "source_table": report["table"],
+                "source_file": report.get("file"),
+                "file_format": report.get("file_format"),
+                "rows_read": report.get("rows_read"),
+                "rows_rejected": report.get("rows_rejected"),
+                "check_passed": bool(report.get("ok")),
+                "checked_at": report.get("checked_at"),
+            }
+            for report in reports
+        ]
+    )
+
+
+def ambiguous_kvk(limit: int = LIST_LIMIT) -> tuple[pd.DataFrame, int]:
+    return scope.limited(
+        """
+        select customer_id, customer_name, kvk_number, relation_count, relation_ids,
+               revenue_12m
+        from marts.dq_ambiguous_kvk
+        """,
+        [],
+        "revenue_12m desc nulls last, customer_id",
+        limit,
+    )
 
 
 def ingest_runs() -> pd.DataFrame:

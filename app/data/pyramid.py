@@ -51,3 +51,21 @@ def pyramid_relations(
         left join marts.relation_kinds as kinds on kinds.relation_id = page.relation_id
         """,
     )
+
+
+def legal_entities(
+    shared_only: bool = True, limit: int = LIST_LIMIT
+) -> tuple[pd.DataFrame, int]:
+    """Relations rolled up per KvK/KBO number (marts.legal_entities), by revenue; with
+    `shared_only`, only the numbers more than one relation carries."""
+    return scope.limited(
+        """
+        select kvk_normalised, country_code, relation_count, revenue_12m,
+               best_effective_level, relation_names, relation_ids
+        from marts.legal_entities
+        where relation_count >= ?
+        """,
+        [2 if shared_only else 1],
+        "revenue_12m desc nulls last, kvk_normalised",
+        limit,
+    )

@@ -128,22 +128,7 @@ def customers_xlsx() -> bytes:
     return workbook.to_xlsx(frame, download_columns, lang, include_personal=with_personal)
 
 
-csv_column, xlsx_column = st.columns(2)
-csv_column.download_button(
-    t("download.csv"),
-    # Streamlit runs the callable later, in another thread: it keeps this user's scope.
-    data=scope.bind_scope(customers_csv),
-    file_name="naleving.csv",
-    mime="text/csv",
-    key="compliance_csv",
-)
-xlsx_column.download_button(
-    t("download.xlsx"),
-    data=scope.bind_scope(customers_xlsx),
-    file_name="naleving.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    key="compliance_xlsx",
-)
+layout.download_buttons("naleving", "compliance", customers_csv, customers_xlsx)
 
 st.subheader(t("cmp.results"))
 if scope.current_scope() is not None:

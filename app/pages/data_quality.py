@@ -1,6 +1,7 @@
-"""Datakwaliteit: freshness, rejected rows, unlinked ERP customers, relations without a
-salesperson."""
+"""Datakwaliteit: freshness, the check of the source files, rejected rows, unlinked ERP
+customers, ambiguous KvK numbers, relations without a salesperson."""
 
+import pandas as pd
 import streamlit as st
 
 from app import i18n, layout
@@ -55,6 +56,71 @@ elif success:
 st.markdown(f"**{t('dq.runs')}**")
 layout.table(runs, key="ingest_runs")
 
+# What the last refresh found in each source file: the report `make inspect` gives.
+st.subheader(t("dq.sources"))
+reports = queries.source_reports()
+if not reports:
+    st.info(t("dq.sources.none"))
+else:
+    failing = [report for report in reports if not report.get("ok")]
+    if failing:
+        st.error(t("dq.sources.failing", tables=", ".join(r["table"] for r in failing)))
+    else:
+        st.success(t("dq.sources.ok"))
+    st.caption(t("dq.sources.caption"))
+    layout.table(queries.source_report_summary(reports), key="source_reports")
+    for report in reports:
+        findings = [
+            (
+                t("dq.sources.read_as"),
+                ", ".join(
+                    f"{value}"
+                    for value in (
+                        report.get("file_format"),
+                        report.get("sheet"),
+                        report.get("delimiter") and repr(report["delimiter"]),
+                        report.get("encoding"),
+                    )
+                    if value
+                ),
+            ),
+            (t("dq.sources.dates"), report.get("date_format")),
+            (
+                t("dq.sources.mapped"),
+                ", ".join(
+                    f"{column} ← {header}" for column, header in report["columns_mapped"].items()
+                ),
+            ),
+            (t("dq.sources.missing"), ", ".join(report["missing_columns"])),
+            (t("dq.sources.unknown_columns"), ", ".join(report["unknown_columns"])),
+            (
+                t("dq.sources.unknown_values"),
+                ", ".join(
+                    f"{value['column']} = {value['value']!r} ({fmt_int(value['rows'])})"
+                    for value in report["unknown_values"]
+                ),
+            ),
+            (t("dq.sources.note"), report.get("note")),
+        ]
+        if not (
+            report.get("error")
+            or report["rejected_sample"]
+            or report["missing_columns"]
+            or report["unknown_columns"]
+            or report["unknown_values"]
+        ):
+            continue
+        with st.expander(report["table"], expanded=not report.get("ok")):
+            if report.get("error"):
+                st.code(report["error"], language=None)
+            st.markdown("\n".join(f"- **{name}**: {value}" for name, value in findings if value))
+            if report["rejected_sample"]:
+                st.caption(t("dq.sources.sample"))
+                sample = pd.DataFrame(report["rejected_sample"]).rename(
+                    columns={"line": "line_number", "column": "column_name", "value": "raw_value"}
+                )
+                layout.table(sample, key=f"source_sample_{report['raw_table']}")
+
 st.subheader(t("dq.rejects"))
 reject_counts = queries.reject_counts()
 if reject_counts.empty:
@@ -81,6 +147,14 @@ else:
         )
     )
     layout.table(unlinked, unlinked_total, key="unlinked")
+
+st.subheader(t("dq.ambiguous"))
+ambiguous, ambiguous_total = queries.ambiguous_kvk()
+if ambiguous_total == 0:
+    st.success(t("dq.ambiguous.none"))
+else:
+    st.caption(t("dq.ambiguous.caption", n=fmt_int(ambiguous_total)))
+    layout.table(ambiguous, ambiguous_total, key="ambiguous_kvk")
 
 st.subheader(t("dq.unassigned"))
 unassigned, unassigned_total = queries.unassigned_relations()

@@ -63,3 +63,14 @@ search = st.text_input(t("filter.search"), key="pyramid_search")
 st.subheader(t("pyr.list.title", level=i18n.label("pyramid_level", level)))
 relations, total = queries.pyramid_relations(level, chosen, search.strip() or None)
 layout.table(relations, total, key="pyramid_relations")
+
+# Relations sharing a KvK/KBO number are one legal entity (docs/business-rules.md section
+# 14): branches of one company, rolled up. Not narrowed by the sidebar filters.
+st.subheader(t("pyr.entities.title"))
+st.caption(t("pyr.entities.caption"))
+shared_only = st.toggle(t("pyr.entities.shared_only"), value=True, key="entities_shared")
+entities, entities_total = queries.legal_entities(shared_only)
+if entities_total == 0:
+    st.info(t("pyr.entities.none"))
+else:
+    layout.table(entities, entities_total, key="legal_entities")

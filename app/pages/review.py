@@ -188,20 +188,10 @@ with st.form("review_decision"):
 st.subheader(t("review.download"))
 with_personal = st.checkbox(t("download.personal.review"), value=False, key="review_personal")
 selection = (period, chosen, chosen_movements, lang, with_personal)
-csv_column, xlsx_column = st.columns(2)
-# Streamlit runs the callables later, in another thread: they keep this user's scope.
-csv_column.download_button(
-    t("download.csv"),
-    data=scope.bind_scope(functools.partial(review_export.review_csv, *selection)),
-    file_name=f"beoordeling_{period}.csv",
-    mime="text/csv",
-    key="review_csv",
-)
-xlsx_column.download_button(
-    t("download.xlsx"),
-    data=scope.bind_scope(functools.partial(review_export.review_xlsx, *selection)),
-    file_name=f"beoordeling_{period}.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    key="review_xlsx",
+layout.download_buttons(
+    f"beoordeling_{period}",
+    "review",
+    functools.partial(review_export.review_csv, *selection),
+    functools.partial(review_export.review_xlsx, *selection),
 )
 st.caption(t("review.download.caption"))

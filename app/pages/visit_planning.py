@@ -227,7 +227,7 @@ xlsx_column.download_button(
     t("download.xlsx"),
     data=scope.bind_scope(plan_xlsx),
     file_name=f"{file_stem}.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    mime=layout.XLSX_MIME,
     key="visit_xlsx",
 )
 if salesperson_id is None:

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from orchestration.ingest.contract import SourceTable
-from orchestration.ingest.errors import MissingColumnError, SourceFileError
+from orchestration.ingest.errors import MappingError, MissingColumnError, SourceFileError
+from orchestration.ingest.mapping import TableMapping
 
 
 @dataclass(frozen=True)
@@ -26,21 +27,40 @@ def _normalise_name(name: str) -> str:
     return name.strip().lower()
 
 
-def _layout(path: Path, table: SourceTable, names: list[str]) -> _ColumnLayout:
-    """Map contract columns to file columns by name, case- and whitespace-insensitively."""
+def expected_headers(table: SourceTable, mapping: TableMapping | None) -> dict[str, str]:
+    """Normalised header in the file -> contract column, after the mapping."""
+    return {
+        _normalise_name(mapping.header_of(name) if mapping else name): name
+        for name in table.column_names
+    }
+
+
+def _layout(
+    path: Path, table: SourceTable, names: list[str], mapping: TableMapping | None = None
+) -> _ColumnLayout:
+    """Map contract columns to file columns by name, case- and whitespace-insensitively,
+    through the headers `mapping` gives (a column it does not map keeps its own name)."""
     positions: dict[str, int] = {}
     extras: list[str] = []
-    wanted = set(table.column_names)
+    wanted = expected_headers(table, mapping)
     for position, name in enumerate(names):
-        normalised = _normalise_name(name)
-        if normalised in wanted:
-            if normalised in positions:
+        column = wanted.get(_normalise_name(name))
+        if column is not None:
+            if column in positions:
                 raise SourceFileError(
-                    f"{path}: column {normalised!r} appears more than once in the header"
+                    f"{path}: column {name.strip()!r} appears more than once in the header"
                 )
-            positions[normalised] = position
+            positions[column] = position
         else:
             extras.append(name.strip() or f"(unnamed column {position + 1})")
+    if mapping is not None:
+        for column, (header, line) in mapping.columns.items():
+            if column not in positions:
+                found = ", ".join(name.strip() for name in names)
+                raise MappingError(
+                    f"{mapping.where(line)}: header {header!r} (mapped to {column}) is not "
+                    f"in {path} (found: {found})"
+                )
     # A column that may be absent is read as empty (see `SourceTable` columns).
     missing = [
         column.name
@@ -59,5 +79,9 @@ def _layout(path: Path, table: SourceTable, names: list[str]) -> _ColumnLayout:
             close = difflib.get_close_matches(name, list(by_normalised), n=1, cutoff=0.5)
             if close:
                 hints.append(f"is {by_normalised[close[0]]!r} the column {name!r} renamed?")
-        raise MissingColumnError(message + "".join(f"; {hint}" for hint in hints))
+        if mapping is not None and mapping.mapping_file is not None:
+            hints.append(f"map it under columns in {mapping.mapping_file}")
+        raise MissingColumnError(
+            message + "".join(f"; {hint}" for hint in hints), tuple(missing), tuple(extras)
+        )
     return _ColumnLayout(positions, len(names), tuple(extras))

@@ -8,10 +8,16 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from orchestration.ingest.columns import _ColumnLayout, _layout, _normalise_name
+from orchestration.ingest.columns import (
+    _ColumnLayout,
+    _layout,
+    _normalise_name,
+    expected_headers,
+)
 from orchestration.ingest.contract import SourceTable
 from orchestration.ingest.encoding import _WINDOWS_1252_TABLE, UTF_8, WINDOWS_1252
 from orchestration.ingest.errors import SourceFileError
+from orchestration.ingest.mapping import TableMapping
 
 
 @dataclass(frozen=True)
@@ -63,13 +69,16 @@ def _read_header_line(path: Path) -> tuple[str, str]:
 _FOREIGN_DELIMITERS = (("\t", "tabs"), ("|", "pipes '|'"), (":", "colons ':'"))
 
 
-def _detect_csv_dialect(path: Path, table: SourceTable) -> tuple[CsvDialect, _ColumnLayout, str]:
-    """Pick the dialect whose delimiter splits the header into contract column names.
+def _detect_csv_dialect(
+    path: Path, table: SourceTable, mapping: TableMapping | None = None
+) -> tuple[CsvDialect, _ColumnLayout, str]:
+    """Pick the dialect whose delimiter splits the header into contract column names
+    (the headers `mapping` gives them).
 
     Returns the dialect, where the columns are, and the encoding the header suggests.
     """
     header, encoding = _read_header_line(path)
-    wanted = set(table.column_names)
+    wanted = set(expected_headers(table, mapping))
     best: tuple[int, CsvDialect, list[str]] | None = None
     for dialect in _DIALECTS:
         names = next(csv.reader([header], delimiter=dialect.delimiter, quotechar='"'))
@@ -92,4 +101,4 @@ def _detect_csv_dialect(path: Path, table: SourceTable) -> tuple[CsvDialect, _Co
             f"{path}: unreadable header: no contract column of {table.name} found with "
             f"',' or ';' as delimiter (header: {header[:200]!r})"
         )
-    return dialect, _layout(path, table, names), encoding
+    return dialect, _layout(path, table, names, mapping), encoding

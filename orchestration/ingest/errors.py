@@ -8,7 +8,18 @@ class SourceFileError(ValueError):
 
 
 class MissingColumnError(SourceFileError):
-    """The header of a source file lacks one or more contract columns."""
+    """The header of a source file lacks one or more contract columns.
+
+    `missing` names them (contract names) and `extra` the file's other columns, for
+    reports that list them (`orchestration.inspect`).
+    """
+
+    def __init__(
+        self, message: str, missing: tuple[str, ...] = (), extra: tuple[str, ...] = ()
+    ) -> None:
+        super().__init__(message)
+        self.missing = missing
+        self.extra = extra
 
 
 class ReconciliationError(RuntimeError):
@@ -17,3 +28,8 @@ class ReconciliationError(RuntimeError):
 
 class ParentNotLoadedError(RuntimeError):
     """A table's rows cannot be checked against their parent: the parent is not loaded."""
+
+
+class MappingError(SourceFileError):
+    """A problem with the source mapping (`mapping.yml`): the message names the mapping
+    file and line, and the source file where one is involved."""

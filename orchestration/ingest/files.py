@@ -1,4 +1,5 @@
-"""Finding the source file of a table, and counting the lines of a file."""
+"""Finding the source file of a table (by the contract's name or the mapping's), and
+counting the lines of a file."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from pathlib import Path
 import numpy as np
 
 from orchestration.ingest.contract import SourceTable
-from orchestration.ingest.errors import SourceFileError
+from orchestration.ingest.errors import MappingError, SourceFileError
+from orchestration.ingest.mapping import TableMapping
 
-FILE_FORMATS = ("csv", "parquet")
+FILE_FORMATS = ("csv", "parquet", "xlsx")
 
 
 # Bytes of a file mapped at a time when counting its lines (a multiple of mmap's
@@ -19,9 +21,11 @@ FILE_FORMATS = ("csv", "parquet")
 _COUNT_WINDOW_BYTES = 1 << 26
 
 
-def find_source_file(source_dir: Path, table: SourceTable) -> Path:
+def find_source_file(
+    source_dir: Path, table: SourceTable, mapping: TableMapping | None = None
+) -> Path:
     """The file of `table`, which must be there (see `find_optional_source_file`)."""
-    path = find_optional_source_file(source_dir, table)
+    path = find_optional_source_file(source_dir, table, mapping)
     if path is None:
         expected = " or ".join(f"{table.relative_path}.{fmt}" for fmt in FILE_FORMATS)
         raise SourceFileError(
@@ -30,12 +34,18 @@ def find_source_file(source_dir: Path, table: SourceTable) -> Path:
     return path
 
 
-def find_optional_source_file(source_dir: Path, table: SourceTable) -> Path | None:
-    """The CSV or Parquet file of `table` under `source_dir`, e.g. `crm/relations.csv`.
+def find_optional_source_file(
+    source_dir: Path, table: SourceTable, mapping: TableMapping | None = None
+) -> Path | None:
+    """The CSV, Excel or Parquet file of `table` under `source_dir`, e.g.
+    `crm/relations.csv`, or the file `mapping` names for it.
 
     The extension is matched case-insensitively (Windows exports `.CSV`); more than
-    one candidate is an error rather than a guess; none is None.
+    one candidate is an error rather than a guess; none is None. A file the mapping
+    names must be there, also for an optional table.
     """
+    if mapping is not None and mapping.file is not None:
+        return _mapped_file(Path(source_dir), mapping)
     folder = Path(source_dir) / table.system
     expected = " or ".join(f"{table.relative_path}.{fmt}" for fmt in FILE_FORMATS)
     candidates = []
@@ -58,10 +68,30 @@ def find_optional_source_file(source_dir: Path, table: SourceTable) -> Path | No
     return candidates[0]
 
 
+def _mapped_file(source_dir: Path, mapping: TableMapping) -> Path:
+    assert mapping.file is not None
+    path = source_dir / mapping.file
+    if path.is_file():
+        return path
+    # Windows file names are case-insensitive: Facturen.CSV is the facturen.csv mapped.
+    if path.parent.is_dir():
+        same = [
+            other
+            for other in path.parent.iterdir()
+            if other.is_file() and other.name.lower() == path.name.lower()
+        ]
+        if len(same) == 1:
+            return same[0]
+    raise MappingError(
+        f"{mapping.where(mapping.file_line)}: file {mapping.file!r} of "
+        f"{mapping.table.system}.{mapping.table.entity} not found under {source_dir}"
+    )
+
+
 def _file_format(path: Path) -> str:
     file_format = path.suffix.lower().lstrip(".")
     if file_format not in FILE_FORMATS:
-        raise SourceFileError(f"{path}: unsupported file type; expected .csv or .parquet")
+        raise SourceFileError(f"{path}: unsupported file type; expected .csv, .xlsx or .parquet")
     return file_format
 
 

@@ -9,13 +9,15 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.ingest.columns import _ColumnLayout
+from orchestration.ingest.columns import _ColumnLayout, expected_headers
 from orchestration.ingest.contract import SourceTable
 from orchestration.ingest.csv_dialect import CsvDialect, _detect_csv_dialect
 from orchestration.ingest.encoding import WINDOWS_1252
 from orchestration.ingest.errors import ReconciliationError, SourceFileError
+from orchestration.ingest.excel import ExcelSheet, read_sheet
 from orchestration.ingest.files import _file_format
 from orchestration.ingest.loader import _Loader
+from orchestration.ingest.mapping import TableMapping
 from orchestration.ingest.schema import RAW_SCHEMA, _raw_table_ddl, ensure_raw_schema
 from orchestration.ingest.validation import _parents
 from orchestration.sql import scalar, sql_ident, sql_literal, sql_str
@@ -25,10 +27,10 @@ from orchestration.sql import scalar, sql_ident, sql_literal, sql_str
 class LoadResult:
     table: str
     source_file: str
-    file_format: str  # 'csv' | 'parquet'
+    file_format: str  # 'csv' | 'parquet' | 'xlsx'
     delimiter: str | None
     decimal_separator: str | None
-    encoding: str | None  # 'utf-8' | 'windows-1252' for CSV; None for Parquet
+    encoding: str | None  # 'utf-8' | 'windows-1252' for CSV; None for Parquet and xlsx
     rows_read: int
     rows_loaded: int
     rows_rejected: int
@@ -37,6 +39,10 @@ class LoadResult:
     # Keyed by the kind of reason (`unknown value`, not `unknown value 'x' (...)`), so
     # a column full of different bad values does not blow up the dictionary.
     rejects_by_reason: dict[str, int]
+    # The sheet read, for an Excel file.
+    sheet: str | None = None
+    # Excel: cells of the records that were date or date-time cells.
+    date_cells: int | None = None
 
 
 def load_table(
@@ -46,6 +52,7 @@ def load_table(
     loaded_at: datetime | None = None,
     *,
     check_parents: bool = True,
+    mapping: TableMapping | None = None,
 ) -> LoadResult:
     """Load one source file into `raw.<table.name>`, recording rejects and the run.
 
@@ -59,6 +66,11 @@ def load_table(
     as loaded in `raw` is rejected, so parents must be loaded first
     (`ParentNotLoadedError` otherwise); a parent record that was itself rejected leaves
     its children without parent too. Without it, the file is checked on its own.
+
+    An `.xlsx` file is read with python-calamine (`orchestration.ingest.excel`): its
+    cells become the text a CSV would hold and go through the same validation, with
+    Excel's row numbers. `mapping` (`orchestration.ingest.mapping`) gives the file's
+    own headers, sheet and codes; a gap in it raises `MappingError`.
     """
     path = Path(path)
     file_format = _file_format(path)
@@ -71,12 +83,20 @@ def load_table(
     dialect: CsvDialect | None = None
     layout: _ColumnLayout | None = None
     encoding = None
+    sheet: ExcelSheet | None = None
     if file_format == "csv":
         # Header problems are found before any transaction starts.
-        dialect, layout, encoding = _detect_csv_dialect(path, table)
+        dialect, layout, encoding = _detect_csv_dialect(path, table, mapping)
+    elif file_format == "xlsx":
+        sheet = read_sheet(
+            path,
+            mapping.sheet if mapping else None,
+            wanted=set(expected_headers(table, mapping)),
+            sheet_where=mapping.where(mapping.sheet_line) if mapping else None,
+        )
     parents = _parents(con, table) if check_parents else {}
 
-    loader = _Loader(con, table, path, parents)
+    loader = _Loader(con, table, path, parents, mapping)
     # Line numbers and "first occurrence wins" rely on rows keeping file order.
     keep_order = scalar(con, "SELECT current_setting('preserve_insertion_order')")
     con.execute("SET preserve_insertion_order = true")
@@ -86,7 +106,7 @@ def load_table(
         # Reading and checking fill temporary tables only, outside the transaction: DuckDB
         # scans a table created in the running transaction about half as fast (measured:
         # the INSERT of 10.9M invoice lines 10.7 s inside, 5-6 s outside).
-        checked = _check(loader, dialect, layout)
+        checked = _check(loader, dialect, layout, sheet)
         con.begin()
         try:
             counts = _write(loader, checked)
@@ -113,6 +133,8 @@ def load_table(
         extra_columns=counts.extra_columns,
         loaded_at=loaded_at,
         rejects_by_reason=counts.rejects_by_reason,
+        sheet=sheet.sheet if sheet else None,
+        date_cells=sheet.date_cells if sheet else None,
     )
 
 
@@ -176,11 +198,21 @@ class _Checked:
     extra_columns: tuple[str, ...]
 
 
-def _check(loader: _Loader, dialect: CsvDialect | None, layout: _ColumnLayout | None) -> _Checked:
+def _check(
+    loader: _Loader,
+    dialect: CsvDialect | None,
+    layout: _ColumnLayout | None,
+    sheet: ExcelSheet | None = None,
+) -> _Checked:
     """Read and check one table into temporary tables; writes nothing else."""
     loader.drop_temp_tables()
     malformed = 0
-    if dialect is not None and layout is not None:
+    if sheet is not None:
+        extra_columns = loader.read_xlsx(sheet)
+        # Records carry the row number Excel shows (the header's row and blank rows
+        # included), so no numbering from the file's layout is needed.
+        numbered_sql = loader.number_xlsx_rows()
+    elif dialect is not None and layout is not None:
         loader.read_csv(dialect, layout)
         malformed = loader.collect_malformed()
         extra_columns = layout.extra_columns
@@ -196,6 +228,7 @@ def _check(loader: _Loader, dialect: CsvDialect | None, layout: _ColumnLayout | 
         # Parquet has no header line: the first record is row 1.
         numbered_sql = loader.number_rows(1, malformed)
     final_sql = loader.judge_duplicates(loader.reject_orphans(numbered_sql))
+    loader.check_unmapped_values(final_sql)
     return _Checked(final_sql, malformed, extra_columns)
 
 

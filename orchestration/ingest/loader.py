@@ -13,12 +13,15 @@ from orchestration.ingest.columns import _ColumnLayout, _layout
 from orchestration.ingest.contract import SourceTable
 from orchestration.ingest.csv_dialect import COMMA_DIALECT, CsvDialect
 from orchestration.ingest.encoding import UTF_8, WINDOWS_1252, _transcode_windows_1252
-from orchestration.ingest.errors import ReconciliationError, SourceFileError
+from orchestration.ingest.errors import MappingError, ReconciliationError, SourceFileError
+from orchestration.ingest.excel import ExcelSheet
 from orchestration.ingest.files import _count_lines
+from orchestration.ingest.mapping import TableMapping
 from orchestration.ingest.schema import RAW_SCHEMA, _raw_table_ddl
 from orchestration.ingest.validation import (
     _MAX_RAW_VALUE_CHARS,
     _WHITESPACE,
+    _one_of_sql,
     _Parent,
     _parquet_value_as_text,
     _validation_sql,
@@ -45,9 +48,11 @@ class _Loader:
         table: SourceTable,
         path: Path,
         parents: dict[str, _Parent],
+        mapping: TableMapping | None = None,
     ):
         self.con = con
         self.table = table
+        self.mapping = mapping
         self.path = path
         self.source_file = str(path)
         self.parents = parents
@@ -69,7 +74,9 @@ class _Loader:
         self.lined = f"{prefix}_lined"
         self.orphans = f"{prefix}_orphans"
         self.adopted = f"{prefix}_adopted"
+        self.sheet = f"{prefix}_sheet"
         self.temp_tables = (
+            self.sheet,
             self.checked,
             self.numbered,
             self.final,
@@ -85,6 +92,12 @@ class _Loader:
             f"{self.csv_errors}_again",
             f"{self.csv_scans}_again",
         )
+
+    def _value_sql(self, column: str, expression: str) -> str:
+        """The file's value of contract `column` with the mapping's codes applied."""
+        if self.mapping is None:
+            return expression
+        return self.mapping.value_sql(column, expression)
 
     def drop_temp_tables(self) -> None:
         for name in self.temp_tables:
@@ -161,7 +174,9 @@ class _Loader:
         for name in (self.checked, self.csv_errors, self.csv_scans):
             self.con.execute(f"DROP TABLE IF EXISTS temp.{name}")
         values = ", ".join(
-            f"c{layout.positions[name]} AS v{i}" if name in layout.positions else f"NULL AS v{i}"
+            f"{self._value_sql(name, f'c{layout.positions[name]}')} AS v{i}"
+            if name in layout.positions
+            else f"NULL AS v{i}"
             for i, name in enumerate(self.table.column_names)
         )
         reader = self._read_csv_sql(dialect, layout, (self.csv_errors, self.csv_scans))
@@ -183,7 +198,7 @@ class _Loader:
             ) from error
         names = [row[0] for row in described]
         types = [row[1] for row in described]
-        layout = _layout(self.path, self.table, names)
+        layout = _layout(self.path, self.table, names, self.mapping)
         values = []
         for i, column in enumerate(self.table.columns):
             position = layout.positions.get(column.name)
@@ -191,17 +206,84 @@ class _Loader:
                 values.append(f"NULL::varchar AS v{i}")
                 continue
             as_text = _parquet_value_as_text(names[position], types[position], column)
-            values.append(f"{as_text} AS v{i}")
+            values.append(f"{self._value_sql(column.name, as_text)} AS v{i}")
         source_sql = f"SELECT {', '.join(values)} FROM read_parquet({sql_str(self.source_file)})"
         # Parquet values were cast to text by DuckDB, which always writes a decimal point.
         self._create_checked(source_sql, COMMA_DIALECT)
         return layout.extra_columns
 
-    def _create_checked(self, source_sql: str, dialect: CsvDialect) -> None:
+    def read_xlsx(self, sheet: ExcelSheet) -> tuple[str, ...]:
+        """Read the rows of an Excel sheet (`orchestration.ingest.excel`) into `checked`.
+
+        The cells arrive as the text of a comma-dialect CSV, so the validation is the
+        CSV's; each record keeps the row number Excel shows (`_xlsx_line`).
+        """
+        layout = _layout(self.path, self.table, sheet.header, self.mapping)
+        view = f"{self.sheet}_arrow"
+        self.con.register(view, sheet.table)
+        try:
+            self.con.execute(f"CREATE TEMP TABLE {self.sheet} AS SELECT * FROM {view}")
+        finally:
+            self.con.unregister(view)
+        values = ", ".join(
+            f"{self._value_sql(name, f'c{layout.positions[name]}')} AS v{i}"
+            if name in layout.positions
+            else f"NULL::varchar AS v{i}"
+            for i, name in enumerate(self.table.column_names)
+        )
+        source_sql = f"SELECT _line AS _xlsx_line, {values} FROM {self.sheet}"
+        self._create_checked(source_sql, COMMA_DIALECT, carry=("_xlsx_line",))
+        return layout.extra_columns
+
+    def number_xlsx_rows(self) -> str:
+        """SQL for `checked` with `_line`, the Excel row number each record came from."""
+        return (
+            f"SELECT * EXCLUDE (_xlsx_line), rowid AS _row, _xlsx_line AS _line FROM {self.checked}"
+        )
+
+    def check_unmapped_values(self, final_sql: str) -> None:
+        """A coded column the mapping gives codes for must have every file value mapped.
+
+        A value that is neither in the mapping nor a contract value is a gap in the
+        mapping, not a bad row: the load fails naming the mapping line and the file.
+        """
+        if self.mapping is None:
+            return
+        problems = []
+        for column, values in self.mapping.values.items():
+            accepted = self.table.column(column).accepted_values
+            if accepted is None:
+                continue
+            typed = f"t{self.table.column_names.index(column)}"
+            rows = self.con.execute(
+                f"""
+                SELECT {typed}, count(*), min(_line)
+                FROM ({final_sql})
+                WHERE {typed} IS NOT NULL AND NOT {_one_of_sql(typed, accepted)}
+                GROUP BY ALL
+                ORDER BY min(_line)
+                LIMIT 10
+                """
+            ).fetchall()
+            if rows:
+                listed = ", ".join(
+                    f"{value!r} ({count} rows, first on line {line})" for value, count, line in rows
+                )
+                problems.append(
+                    f"{self.mapping.where(values.line)}: values.{column} does not map "
+                    f"{listed} in {self.path}; add them (expected one of "
+                    f"{', '.join(accepted)})"
+                )
+        if problems:
+            raise MappingError("; ".join(problems))
+
+    def _create_checked(
+        self, source_sql: str, dialect: CsvDialect, carry: tuple[str, ...] = ()
+    ) -> None:
         try:
             self.con.execute(
                 f"CREATE TEMP TABLE {self.checked} AS "
-                + _validation_sql(self.table, source_sql, dialect)
+                + _validation_sql(self.table, source_sql, dialect, carry)
             )
         except duckdb.Error as error:
             # Errors from the scan itself, which stop the whole file.

@@ -227,22 +227,26 @@ def _parents(con: duckdb.DuckDBPyConnection, table: SourceTable) -> dict[str, _P
     return parents
 
 
-def _validation_sql(table: SourceTable, source_sql: str, dialect: CsvDialect) -> str:
+def _validation_sql(
+    table: SourceTable, source_sql: str, dialect: CsvDialect, carry: tuple[str, ...] = ()
+) -> str:
     """SELECT over `source_sql` (text columns v0..vn in contract order) that types and checks.
 
     Output: typed columns t0..tn, `_reason` (NULL when the row is valid), `_reject_column`
-    (the first failing column in contract order) and `_reject_value` (its raw text).
+    (the first failing column in contract order) and `_reject_value` (its raw text), and
+    the columns of `source_sql` named in `carry` unchanged (an Excel row number).
     Built in layers so each cleaned and typed value is computed once per row. Nothing in
     it may join (see `_one_of_sql`): line numbers come from the order rows are stored in.
     """
     indexes = range(len(table.columns))
-    cleaned = ", ".join(f"v{i}, {_cleaned_sql(f'v{i}')} AS n{i}" for i in indexes)
-    typed = ", ".join(
+    kept = "".join(f"{name}, " for name in carry)
+    cleaned = kept + ", ".join(f"v{i}, {_cleaned_sql(f'v{i}')} AS n{i}" for i in indexes)
+    typed = kept + ", ".join(
         f"v{i}, n{i}, {_typed_sql(column, f'n{i}', dialect)} AS t{i}"
         for i, column in enumerate(table.columns)
     )
     typed_by_name = {column.name: f"t{i}" for i, column in enumerate(table.columns)}
-    reasons = ", ".join(
+    reasons = kept + ", ".join(
         f"v{i}, t{i}, {_reason_sql(column, f'n{i}', f't{i}', dialect, typed_by_name)} AS r{i}"
         for i, column in enumerate(table.columns)
     )
@@ -253,7 +257,7 @@ def _validation_sql(table: SourceTable, source_sql: str, dialect: CsvDialect) ->
     first_value = " ".join(f"WHEN r{i} IS NOT NULL THEN v{i}" for i in indexes)
     return f"""
         SELECT
-            {", ".join(f"t{i}" for i in indexes)},
+            {kept}{", ".join(f"t{i}" for i in indexes)},
             coalesce({", ".join(f"r{i}" for i in indexes)}) AS _reason,
             CASE {first_column} END AS _reject_column,
             left(CASE {first_value} END, {_MAX_RAW_VALUE_CHARS}) AS _reject_value

@@ -13,3 +13,31 @@
         as {{ dbt.type_bigint() }}
     )
 {%- endmacro %}
+
+{#- `expression` with every character that is not a digit removed. PostgreSQL and DuckDB
+    replace only the first match without the 'g' flag; Spark replaces all and has no flags. -#}
+{% macro digits_only(expression) -%}
+    {{ return(adapter.dispatch('digits_only')(expression)) }}
+{%- endmacro %}
+
+{% macro default__digits_only(expression) -%}
+    regexp_replace({{ expression }}, '[^0-9]', '', 'g')
+{%- endmacro %}
+
+{% macro spark__digits_only(expression) -%}
+    regexp_replace({{ expression }}, '[^0-9]', '')
+{%- endmacro %}
+
+{#- The values of `expression` in a group, sorted and joined by `separator`. DuckDB and
+    PostgreSQL have string_agg with an order; Spark sorts a collected array. -#}
+{% macro sorted_string_agg(expression, separator) -%}
+    {{ return(adapter.dispatch('sorted_string_agg')(expression, separator)) }}
+{%- endmacro %}
+
+{% macro default__sorted_string_agg(expression, separator) -%}
+    string_agg({{ expression }}, '{{ separator }}' order by {{ expression }})
+{%- endmacro %}
+
+{% macro spark__sorted_string_agg(expression, separator) -%}
+    concat_ws('{{ separator }}', array_sort(collect_list({{ expression }})))
+{%- endmacro %}

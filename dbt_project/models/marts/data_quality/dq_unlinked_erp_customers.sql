@@ -38,6 +38,15 @@ final as (
         customers.crm_relation_id,
         customers.kvk_number,
         case
+            when customers.has_ambiguous_kvk and customers.crm_relation_id is not null
+                then 'CRM relation id unknown in the CRM, KvK number of several relations'
+            when customers.has_ambiguous_kvk
+                then 'no CRM relation id, KvK number of several relations'
+            when customers.kvk_number is not null and customers.kvk_normalised is null
+                and customers.crm_relation_id is not null
+                then 'CRM relation id unknown in the CRM, KvK number not 8 or 10 digits'
+            when customers.kvk_number is not null and customers.kvk_normalised is null
+                then 'no CRM relation id, KvK number not 8 or 10 digits'
             when customers.crm_relation_id is not null
                 then 'CRM relation id unknown in the CRM, no relation with this KvK number'
             when customers.kvk_number is not null

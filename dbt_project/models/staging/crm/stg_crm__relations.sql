@@ -13,6 +13,7 @@ renamed as (
         relation_id,
         account_manager_id,
         kvk_number,
+        {{ normalised_company_number('kvk_number') }} as kvk_normalised,
 
         -- strings
         name as relation_name,

@@ -13,6 +13,7 @@ renamed as (
         customer_id,
         crm_relation_id,
         kvk_number,
+        {{ normalised_company_number('kvk_number') }} as kvk_normalised,
 
         -- strings
         name as customer_name,
