@@ -35,6 +35,7 @@ PAGES = [
     "visit_planning",
     "data_quality",
     "compliance",
+    "campaigns",
 ]
 PAGE_TITLES = {
     "pyramid": "page.pyramid",
@@ -46,6 +47,7 @@ PAGE_TITLES = {
     "visit_planning": "page.visits",
     "data_quality": "page.dq",
     "compliance": "page.compliance",
+    "campaigns": "page.campaigns",
 }
 HOSTILE = "x' or 1=1 --"
 
