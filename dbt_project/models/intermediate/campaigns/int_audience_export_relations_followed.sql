@@ -80,10 +80,10 @@ kind_at_export as (
     from exported
     inner join kind_history
         on exported.relation_id = kind_history.relation_id
-            and kind_history.dbt_valid_from <= exported.exported_at
+            and exported.exported_at >= kind_history.dbt_valid_from
             and (
                 kind_history.dbt_valid_to is null
-                or kind_history.dbt_valid_to > exported.exported_at
+                or exported.exported_at < kind_history.dbt_valid_to
             )
     group by exported.export_id, exported.relation_id
 
@@ -98,7 +98,7 @@ responses as (
     from exported
     inner join two_way_contacts
         on exported.relation_id = two_way_contacts.relation_id
-            and two_way_contacts.contact_date > exported.export_date
+            and exported.export_date < two_way_contacts.contact_date
     group by exported.export_id, exported.relation_id
 
 ),

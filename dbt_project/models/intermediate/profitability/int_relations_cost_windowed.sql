@@ -25,8 +25,10 @@ windowed as (
         invoices.relation_id,
         sum(coalesce(invoice_lines.cost_amount, 0)) as cost_12m,
         cast(count(*) as {{ dbt.type_bigint() }}) as invoice_lines_12m,
-        cast(sum(case when invoice_lines.cost_amount is null then 1 else 0 end)
-            as {{ dbt.type_bigint() }}) as lines_without_cost_12m
+        cast(
+            sum(case when invoice_lines.cost_amount is null then 1 else 0 end)
+            as {{ dbt.type_bigint() }}
+        ) as lines_without_cost_12m
     from invoice_lines
     inner join invoices
         on invoice_lines.invoice_id = invoices.invoice_id

@@ -23,8 +23,10 @@ totals as (
         cast(sum(contact_count) as {{ dbt.type_bigint() }}) as contact_count,
         cast(sum(consenting_contact_count) as {{ dbt.type_bigint() }})
             as consenting_contact_count,
-        cast(sum(case when consenting_contact_count > 0 then 1 else 0 end)
-            as {{ dbt.type_bigint() }}) as relations_with_consent_count
+        cast(
+            sum(case when consenting_contact_count > 0 then 1 else 0 end)
+            as {{ dbt.type_bigint() }}
+        ) as relations_with_consent_count
     from audience_relations
     group by audience
 
