@@ -38,6 +38,7 @@ PAGES = [
     ("pages/service_levels.py", "page.service", "serviceniveaus", ":material/support_agent:"),
     ("pages/review.py", "page.review", "beoordeling", ":material/rule:"),
     ("pages/compliance.py", "page.compliance", "naleving", ":material/rule:"),
+    ("pages/campaigns.py", "page.campaigns", "campagnes", ":material/campaign:"),
     ("pages/visit_planning.py", "page.visits", "bezoekplanning", ":material/event:"),
     ("pages/data_quality.py", "page.dq", "datakwaliteit", ":material/fact_check:"),
     ("pages/history.py", "page.history", "historie", ":material/history:"),
@@ -45,6 +46,10 @@ PAGES = [
 # Managers only (a what-if counts every relation): a salesperson's navigation lacks it.
 if scope.current_scope() is None:
     PAGES.append(("pages/what_if.py", "page.whatif", "wat-als", ":material/science:"))
+# Pages a salesperson does not get (personal data of contacts leaves the system there).
+MANAGER_PAGES = {"pages/campaigns.py"}
+if scope.current_scope() is not None:
+    PAGES = [entry for entry in PAGES if entry[0] not in MANAGER_PAGES]
 page = st.navigation(
     [
         st.Page(path, title=t(title), url_path=url, icon=icon, default=index == 0)

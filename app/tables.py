@@ -30,6 +30,13 @@ EUR_COLUMNS = {
     "revenue_before_review",
     "revenue_since_review",
     "revenue_change",
+    # profitability (section 16)
+    "cost_12m",
+    "gross_margin_12m",
+    "visit_cost_12m",
+    "cost_to_serve",
+    "contribution_eur",
+    "loss_eur",
 }
 PCT_COLUMNS = {
     "relation_share",
@@ -39,6 +46,9 @@ PCT_COLUMNS = {
     "share_of_relations",
     "excess_share_of_gross",
     "revenue_change_share",
+    # campaign results (section 15)
+    "response_share",
+    "moved_up_share",
 }
 # Values already in percent (a discount of 7.5 is 7.5 %).
 PCT_POINT_COLUMNS = {"max_discount_pct", "weighted_discount_pct"}
@@ -54,7 +64,7 @@ DATE_COLUMNS = {
     "planned_date",
     "release_week_start",
 }
-DATETIME_COLUMNS = {"loaded_at", "decided_at"}
+DATETIME_COLUMNS = {"loaded_at", "decided_at", "exported_at"}
 BOOL_COLUMNS = {
     "is_lead",
     "needs_reactivation",
@@ -65,6 +75,8 @@ BOOL_COLUMNS = {
     "has_override",
     "terms_over_entitlement",
     "is_over_entitlement",
+    "has_open_quote",
+    "has_complete_cost",
 }
 # Averages and spans shown to one decimal (a shortfall of 2,4 working days).
 ONE_DECIMAL_COLUMNS = {"visits_per_working_day", "shortfall_days"}

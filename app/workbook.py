@@ -65,9 +65,11 @@ def to_xlsx(
     lang: str | None = None,
     include_personal: bool = False,
     salesperson: tuple[str, str] = ("account_manager_id", "account_manager_name"),
+    sheet: str | None = None,
 ) -> bytes:
     """`frame` as a workbook, one sheet per value of the salesperson id column (in the order
-    they first appear), named by id, or 'name (id)' with personal data.
+    they first appear), named by id, or 'name (id)' with personal data. With `sheet`, every
+    row on one sheet of that name instead (a mailing list a mailing tool imports whole).
 
     Personal data (`PERSONAL_COLUMNS`) only with `include_personal`, as in `tables.to_csv`.
     """
@@ -84,14 +86,19 @@ def to_xlsx(
         formats["decimal"] = book.add_format({"num_format": "#,##0.00"})
         formats["share"] = book.add_format({"num_format": SHARE_FORMAT})
         formats["points"] = book.add_format({"num_format": POINTS_FORMAT})
+        if sheet is not None:
+            only = book.add_worksheet(_NOT_IN_SHEET_NAMES.sub("_", sheet)[:SHEET_NAME_LENGTH])
+            _write_sheet(only, export, columns, lang, header, formats)
+            owners = pd.Series([], dtype=object)
+        else:
+            owners = frame[id_column].astype(object).where(frame[id_column].notna(), None)
         taken: set[str] = set()
-        owners = frame[id_column].astype(object).where(frame[id_column].notna(), None)
         for owner in dict.fromkeys(owners):
             rows = owners.isna() if owner is None else owners == owner
             names = frame.loc[rows, name_column] if name_column in frame else pd.Series()
             name = names.iloc[0] if include_personal and not names.empty else None
-            sheet = book.add_worksheet(sheet_name(owner, name, lang, taken))
-            _write_sheet(sheet, export[rows.to_numpy()], columns, lang, header, formats)
+            page = book.add_worksheet(sheet_name(owner, name, lang, taken))
+            _write_sheet(page, export[rows.to_numpy()], columns, lang, header, formats)
     return buffer.getvalue()
 
 

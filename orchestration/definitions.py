@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from orchestration.defs.audiences import audience_exports
 from orchestration.defs.calendars import public_holidays
 from orchestration.defs.dbt import dbt_models
 from orchestration.defs.dbt_resource import PipelineDbtCliResource
@@ -16,7 +17,14 @@ from orchestration.defs.sensors import source_arrival_sensor
 from orchestration.settings import DBT_EXECUTABLE
 
 defs = dg.Definitions(
-    assets=[*ingestion_assets, decisions, public_holidays, dbt_models, published_warehouse],
+    assets=[
+        *ingestion_assets,
+        decisions,
+        audience_exports,
+        public_holidays,
+        dbt_models,
+        published_warehouse,
+    ],
     jobs=[nightly_refresh, segment_review, replay],
     schedules=[nightly_schedule, half_yearly_review_schedule],
     sensors=[source_arrival_sensor],

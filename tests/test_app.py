@@ -39,6 +39,7 @@ PAGES = [
     "compliance",
     "what_if",
     "history",
+    "campaigns",
 ]
 # Pages a salesperson's navigation does not have (tests/test_app_what_if.py checks it).
 MANAGER_ONLY_PAGES = {"what_if"}
@@ -54,6 +55,7 @@ PAGE_TITLES = {
     "compliance": "page.compliance",
     "what_if": "page.whatif",
     "history": "page.history",
+    "campaigns": "page.campaigns",
 }
 HOSTILE = "x' or 1=1 --"
 

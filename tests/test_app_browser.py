@@ -41,6 +41,7 @@ PAGES = [
     ("serviceniveaus", "page.service", True),
     ("beoordeling", "page.review", True),
     ("naleving", "page.compliance", True),
+    ("campagnes", "page.campaigns", True),
     ("bezoekplanning", "page.visits", True),
     ("datakwaliteit", "page.dq", False),
     ("wat-als", "page.whatif", True),  # managers only; open mode counts as one

@@ -3,7 +3,7 @@ from the assigned level, and what each level gets."""
 
 import streamlit as st
 
-from app import filters, i18n, layout
+from app import filters, i18n, layout, profitability
 from app.charts import service_levels as charts
 from app.data import service_levels as queries
 from app.formatting import fmt_eur, fmt_int
@@ -79,3 +79,5 @@ if different_total == 0:
     st.success(t("svc.different.none"))
 else:
     layout.table(different, different_total, key="proposals_different")
+
+profitability.render(chosen, lang)

@@ -53,6 +53,10 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     from orchestration.decisions.raw import ensure_raw_decisions
 
     ensure_raw_decisions(con)
+    # The export log of campaign audiences, alike (orchestration/audiences).
+    from orchestration.audiences.raw import ensure_raw_exports
+
+    ensure_raw_exports(con)
     # The same for the holidays, which the public_holidays asset writes for the as_of.
     ensure_raw_public_holidays(con)
 

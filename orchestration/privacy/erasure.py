@@ -38,6 +38,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.audiences import exports
 from orchestration.decisions import store
 from orchestration.decisions.store import ERASED
 from orchestration.ingest.contract import CONTACTS
@@ -62,6 +63,12 @@ PERSONAL_COLUMNS = frozenset(
         "has_marketing_consent",
     }
 )
+# Tables that exist to list contacts who may be written to (campaign mailing lists,
+# marts.audience_members): an erased contact's rows are deleted there, not only emptied, so
+# an erased contact is never on a list (docs/business-rules.md section 15).
+CONTACT_LIST_TABLES = frozenset({"marts.audience_members"})
+# Columns holding the name of someone who decided or exported (make forget DECIDER=...).
+DECIDER_COLUMNS = frozenset({"decided_by", "exported_by"})
 # Free text people typed into the decisions store (orchestration/decisions) and its copies
 # in the warehouse: a contact's name, e-mail or phone is replaced inside it.
 DECISION_TEXT_COLUMNS = frozenset({"reason", "override_reason"})
@@ -225,6 +232,15 @@ def erase_contacts(
     traces = contact_traces(con, contact_ids)
     for schema, table, columns in list(_base_tables(con, schemas)):
         name = f"{sql_ident(schema)}.{sql_ident(table)}"
+        if f"{schema}.{table}" in CONTACT_LIST_TABLES and "contact_id" in columns:
+            erasure.add(
+                f"{schema}.{table}",
+                _changed(
+                    con,
+                    f"delete from {name} where list_contains(?, contact_id::varchar)",
+                    [contact_ids],
+                ),
+            )
         personal = [c for c in columns if c in PERSONAL_COLUMNS]
         if "contact_id" in columns and personal:
             erasure.add(
@@ -272,16 +288,17 @@ def _replace_values(con: duckdb.DuckDBPyConnection, name: str, column: str, valu
 
 
 def erase_decider(con: duckdb.DuckDBPyConnection, decided_by: str) -> Erasure:
-    """The warehouse copies of `store.erase_decider`: every decided_by column."""
+    """The warehouse copies of `store.erase_decider` and `exports.erase_exporter`: every
+    decided_by and exported_by column."""
     erasure = Erasure()
     for schema, table, columns in list(_base_tables(con)):
-        if "decided_by" in columns:
+        for column in (c for c in columns if c in DECIDER_COLUMNS):
             erasure.add(
                 f"{schema}.{table}",
                 _changed(
                     con,
                     f"update {sql_ident(schema)}.{sql_ident(table)} "
-                    f"set decided_by = {sql_str(ERASED)} where decided_by = ?",
+                    f"set {sql_ident(column)} = {sql_str(ERASED)} where {sql_ident(column)} = ?",
                     [decided_by],
                 ),
             )
@@ -421,8 +438,11 @@ def forget_decider(settings: Settings, decided_by: str) -> dict[str, int]:
         raise ValueError("a name (decided_by) is required")
     with refresh_lock(settings.build_warehouse, exclusive=True):
         files = _warehouse_files(settings)
-        with store.open_store(settings.decisions) as engine:
-            changed = {"decisions store": store.erase_decider(engine, decided_by)}
+        with exports.open_log(settings.decisions) as engine:
+            changed = {
+                "decisions store": store.erase_decider(engine, decided_by)
+                + exports.erase_exporter(engine, decided_by)
+            }
         for path in files:
             changed[str(path)] = _erase_file(
                 path, lambda con: erase_decider(con, decided_by)

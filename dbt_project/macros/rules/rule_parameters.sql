@@ -51,6 +51,8 @@
             'A prospect whose last two-way contact is older than this is due a follow-up (days).'},
         {'name': 'results_before_months', 'description':
             'Results per level: months before a review date, [review_date - N months, review_date), whose revenue is compared with the revenue since (months).'},
+        {'name': 'cost_per_visit', 'description':
+            'Profitability: what one visit made to a customer costs, part of the cost to serve (EUR per visit).'},
     ]) }}
 {%- endmacro %}
 
