@@ -52,7 +52,8 @@ def counts_chart(
                 "category:N",
                 sort=[labels[c] for c in categories],
                 title=None,
-                axis=alt.Axis(labelAngle=0),
+                # Seven pyramid levels side by side do not fit upright.
+                axis=alt.Axis(labelAngle=0 if len(categories) <= 4 else -40, labelOverlap=False),
             ),
             xOffset=alt.XOffset("side:N", sort=[i18n.t(f"wi.side.{s}", lang) for s in SIDES]),
             y=alt.Y("relations:Q", title=relations_title),

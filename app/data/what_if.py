@@ -119,9 +119,8 @@ def by_salesperson(before: dict, after: dict | None) -> pd.DataFrame:
     frame = frame.merge(names, on="salesperson_id", how="left")
     frame = frame.rename(columns={"capacity_per_year": "visit_capacity_per_year"})
     shown = "visits_after" if after is not None else "visits_before"
-    frame["capacity_used_share"] = frame[shown] / frame["visit_capacity_per_year"].where(
-        frame["visit_capacity_per_year"] > 0
-    )
+    capacity = frame["visit_capacity_per_year"].astype(float)
+    frame["capacity_used_share"] = frame[shown].astype(float) / capacity.where(capacity > 0)
     columns = ["salesperson_id", "salesperson_name", "visits_before"]
     if after is not None:
         columns.append("visits_after")
