@@ -28,6 +28,7 @@ from app.data import (
     abc,
     compliance,
     data_quality,
+    history,
     parameters,
     pyramid,
     relation_kinds,
@@ -456,12 +457,25 @@ def data_function_results(value: str | None = None) -> dict[str, pd.DataFrame]:
         "rule_parameters": parameters.rule_parameters(),
         **compliance_results(filters, text),
         **what_if_results(),
+        **history_results(filters, text),
     }
     parameters.drawn_parameters()
     relation_kinds.kind_history_versions()
     service_levels.latest_review_period()
     review.open_period()
     return results
+
+
+def history_results(filters: scope.Filters, text: str | None) -> dict[str, pd.DataFrame]:
+    dates = history.snapshot_dates()
+    day = dates[-1]
+    return {
+        "snapshot_dates": pd.DataFrame({"snapshot_date": dates}),
+        "migration": history.migration("pyramid_level", day, day, filters),
+        "cell_relations": history.cell_relations(
+            "relation_kind", day, day, text or "active", text or "active", filters
+        )[0],
+    }
 
 
 def compliance_results(filters: scope.Filters, text: str | None) -> dict[str, pd.DataFrame]:
@@ -508,6 +522,7 @@ def test_every_query_function_is_covered():
         inspect.getsource(data_function_results)
         + inspect.getsource(compliance_results)
         + inspect.getsource(what_if_results)
+        + inspect.getsource(history_results)
     )
     names = {module.__name__.rsplit(".", 1)[1] for module in modules}
     covered = {name for module, name in re.findall(r"(\w+)\.(\w+)\(", source) if module in names}
@@ -523,6 +538,8 @@ def test_every_query_function_is_covered():
         "bind_scope",
         "scope_rule",
         "warehouse_path",
+        "published_path",
+        "selected_replay",
         "warehouse_version",
         "set_caching",
         "batch",
