@@ -37,6 +37,8 @@ PAGES = [
     "compliance",
     "campaigns",
 ]
+# Pages a salesperson's navigation does not have (app/streamlit_app.py MANAGER_PAGES).
+MANAGER_ONLY_PAGES = {"campaigns"}
 PAGE_TITLES = {
     "pyramid": "page.pyramid",
     "relation_kinds": "page.kinds",

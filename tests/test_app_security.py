@@ -26,9 +26,11 @@ import app.data
 from app import auth, formatting, i18n, launch, sessions, tables, users
 from app.data import (
     abc,
+    campaigns,
     compliance,
     data_quality,
     parameters,
+    profitability,
     pyramid,
     relation_kinds,
     review,
@@ -38,9 +40,10 @@ from app.data import (
     shell,
     visit_planning,
 )
+from orchestration.audiences import mailing
 from orchestration.settings import REPO_ROOT
 from tests.harness import app_test
-from tests.test_app import PAGES, sql
+from tests.test_app import MANAGER_ONLY_PAGES, PAGES, sql
 
 PASSWORDS = {"anna": "anna-manager-pw", "piet": "piet-sales-pw", "sara": "sara-sales-pw"}
 
@@ -305,6 +308,10 @@ def test_a_salesperson_sees_only_their_own_relations_on_every_page(with_users, s
     at = log_in("piet", PASSWORDS["piet"])
     seen: set[str] = set()
     for page in PAGES:
+        if page in MANAGER_ONLY_PAGES:  # not in a salesperson's navigation at all
+            with pytest.raises(ValueError, match="Could not find a navigation page"):
+                at.switch_page(f"pages/{page}.py")
+            continue
         show(at, page)
         on_page = shown_relations(at)
         assert on_page <= mine, (page, sorted(on_page - mine)[:5])
@@ -445,6 +452,7 @@ def data_function_results(value: str | None = None) -> dict[str, pd.DataFrame]:
         "unassigned_counts": data_quality.unassigned_counts(),
         "rule_parameters": parameters.rule_parameters(),
         **compliance_results(filters, text),
+        **campaign_results(filters, text),
     }
     parameters.drawn_parameters()
     relation_kinds.kind_history_versions()
@@ -467,13 +475,47 @@ def compliance_results(filters: scope.Filters, text: str | None) -> dict[str, pd
     }
 
 
+def campaign_results(filters: scope.Filters, text: str | None) -> dict[str, pd.DataFrame]:
+    """The campaign page's and the profitability section's queries: a hostile value as
+    audience, as every ad-hoc filter value and in the sidebar filters."""
+    hostile = {name: (text,) for name in campaigns.CHOICE_FILTERS} if text else {}
+    selection = mailing.Selection(text or "suspects_contact_campaign", hostile)
+    base = mailing.Selection(mailing.AD_HOC_BASE, hostile)
+    try:
+        contacts = campaigns.prepare(base, "csv", "nl").contact_count
+    except mailing.UnknownAudience:
+        contacts = None  # a salesperson's connection has no audiences (managers only)
+    return {
+        "audiences": campaigns.audiences(),
+        "filter_choices": pd.DataFrame(
+            [(name, v) for name, values in campaigns.filter_choices().items() for v in values],
+            columns=["filter", "value"],
+        ),
+        "salesperson_names": pd.DataFrame(
+            list(campaigns.salesperson_names().items()), columns=["salesperson_id", "name"]
+        ),
+        "audience_size": pd.DataFrame([campaigns.size(selection)]),
+        "audience_preview": campaigns.preview(selection),
+        "audience_prepared": pd.DataFrame([{"contacts": contacts}]),
+        "recorded_exports": campaigns.recorded_exports(),
+        "campaign_results": campaigns.results(),
+        "profitability_by_level": profitability.by_pyramid_level(filters),
+        "profitability_by_salesperson": profitability.by_level_and_salesperson(filters),
+        "unprofitable_customers": profitability.unprofitable_customers(filters)[0],
+    }
+
+
 def test_every_query_function_is_covered():
     """A new query function in app/data/ must join the hostile-input test."""
     modules = [
         importlib.import_module(f"app.data.{info.name}")
         for info in pkgutil.iter_modules(app.data.__path__)
     ]
-    source = inspect.getsource(data_function_results) + inspect.getsource(compliance_results)
+    source = (
+        inspect.getsource(data_function_results)
+        + inspect.getsource(compliance_results)
+        + inspect.getsource(campaign_results)
+    )
     names = {module.__name__.rsplit(".", 1)[1] for module in modules}
     covered = {name for module, name in re.findall(r"(\w+)\.(\w+)\(", source) if module in names}
     not_queries = {
@@ -496,6 +538,10 @@ def test_every_query_function_is_covered():
         "current_username",
         # the one write: hostile input and roles in tests/test_app_review.py
         "decide",
+        # the campaign page's write (the export log) and its pass-through to scope.query:
+        # tests/test_app_campaigns.py
+        "record",
+        "read",
     }
     public = {
         name
@@ -555,6 +601,9 @@ def test_hostile_values_reach_sql_only_as_parameters(warehouse, salespeople, rol
                     "review_rows",
                     "visit_weeks",
                     "visit_plan",
+                    "audience_preview",
+                    "unprofitable_customers",
+                    "profitability_by_level",
                 ):
                     assert results[name].empty, (name, value[:40])
                 # functions the value does not reach answer as without it
@@ -603,7 +652,11 @@ def test_downloads_leave_out_personal_data_unless_asked(warehouse):
 
 def test_no_mart_the_dashboard_reads_carries_contact_person_data(warehouse):
     """Names, e-mail addresses and phone numbers of contact persons stay in the raw and
-    staging layers: no mart, history or config table has such a column."""
+    staging layers: no mart, history or config table has such a column, except the
+    campaign mailing lists (marts.audience_members, docs/business-rules.md section 15),
+    which a salesperson's connection shows empty and an erasure deletes rows from."""
+    from orchestration.privacy.erasure import CONTACT_LIST_TABLES
+
     columns = sql(
         warehouse,
         "select table_schema, table_name, column_name from information_schema.columns "
@@ -612,7 +665,11 @@ def test_no_mart_the_dashboard_reads_carries_contact_person_data(warehouse):
     personal = columns[
         columns["column_name"].str.contains("first_name|last_name|email|phone|contact_name")
     ]
-    assert personal.empty, personal.to_dict("records")
+    tables = personal["table_schema"] + "." + personal["table_name"]
+    assert set(tables) == set(CONTACT_LIST_TABLES), personal.to_dict("records")
+    assert set(CONTACT_LIST_TABLES) == {f"{s}.{t}" for s, t in scope.MANAGER_ONLY_TABLES}
+    assert "phone" not in set(personal["column_name"])  # a mailing needs no phone number
+    assert scope.scope_rule("marts", "audience_members", ["relation_id", "email"]) == "false"
 
 
 @pytest.mark.parametrize(
