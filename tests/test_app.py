@@ -41,8 +41,8 @@ PAGES = [
     "history",
     "campaigns",
 ]
-# Pages a salesperson's navigation does not have (tests/test_app_what_if.py checks it).
-MANAGER_ONLY_PAGES = {"what_if"}
+# Pages a salesperson's navigation does not have (app/streamlit_app.py).
+MANAGER_ONLY_PAGES = {"what_if", "campaigns"}
 PAGE_TITLES = {
     "pyramid": "page.pyramid",
     "relation_kinds": "page.kinds",

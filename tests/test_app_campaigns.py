@@ -135,7 +135,7 @@ def test_a_salesperson_gets_no_campaign_page(
 def test_the_service_level_page_shows_unprofitable_customers_largest_loss_first(warehouse):
     at = show(open_app(), "service_levels")
     assert any(h.value == i18n.t("prof.title") for h in at.subheader)
-    shown = frame_with(at, i18n.column("contribution_eur"))
+    shown = frame_with(at, i18n.column("visit_cost_12m"))
     expected = sql(
         warehouse,
         "select relation_id from marts.customer_profitability where is_unprofitable "

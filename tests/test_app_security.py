@@ -26,10 +26,12 @@ import app.data
 from app import auth, formatting, i18n, launch, sessions, tables, users
 from app.data import (
     abc,
+    campaigns,
     compliance,
     data_quality,
     history,
     parameters,
+    profitability,
     pyramid,
     relation_kinds,
     review,
@@ -40,6 +42,7 @@ from app.data import (
     visit_planning,
     what_if,
 )
+from orchestration.audiences import mailing
 from orchestration.settings import REPO_ROOT
 from tests.harness import app_test
 from tests.test_app import MANAGER_ONLY_PAGES, PAGES, sql
@@ -307,7 +310,9 @@ def test_a_salesperson_sees_only_their_own_relations_on_every_page(with_users, s
     at = log_in("piet", PASSWORDS["piet"])
     seen: set[str] = set()
     for page in PAGES:
-        if page in MANAGER_ONLY_PAGES:
+        if page in MANAGER_ONLY_PAGES:  # not in a salesperson's navigation at all
+            with pytest.raises(ValueError, match="Could not find a navigation page"):
+                at.switch_page(f"pages/{page}.py")
             continue
         show(at, page)
         on_page = shown_relations(at)
@@ -458,6 +463,7 @@ def data_function_results(value: str | None = None) -> dict[str, pd.DataFrame]:
         **compliance_results(filters, text),
         **what_if_results(),
         **history_results(filters, text),
+        **campaign_results(filters, text),
     }
     parameters.drawn_parameters()
     relation_kinds.kind_history_versions()
@@ -492,6 +498,36 @@ def compliance_results(filters: scope.Filters, text: str | None) -> dict[str, pd
     }
 
 
+def campaign_results(filters: scope.Filters, text: str | None) -> dict[str, pd.DataFrame]:
+    """The campaign page's and the profitability section's queries: a hostile value as
+    audience, as every ad-hoc filter value and in the sidebar filters."""
+    hostile = {name: (text,) for name in campaigns.CHOICE_FILTERS} if text else {}
+    selection = mailing.Selection(text or "suspects_contact_campaign", hostile)
+    base = mailing.Selection(mailing.AD_HOC_BASE, hostile)
+    try:
+        contacts = campaigns.prepare(base, "csv", "nl").contact_count
+    except mailing.UnknownAudience:
+        contacts = None  # a salesperson's connection has no audiences (managers only)
+    return {
+        "audiences": campaigns.audiences(),
+        "filter_choices": pd.DataFrame(
+            [(name, v) for name, values in campaigns.filter_choices().items() for v in values],
+            columns=["filter", "value"],
+        ),
+        "salesperson_names": pd.DataFrame(
+            list(campaigns.salesperson_names().items()), columns=["salesperson_id", "name"]
+        ),
+        "audience_size": pd.DataFrame([campaigns.size(selection)]),
+        "audience_preview": campaigns.preview(selection),
+        "audience_prepared": pd.DataFrame([{"contacts": contacts}]),
+        "recorded_exports": campaigns.recorded_exports(),
+        "campaign_results": campaigns.results(),
+        "profitability_by_level": profitability.by_pyramid_level(filters),
+        "profitability_by_salesperson": profitability.by_level_and_salesperson(filters),
+        "unprofitable_customers": profitability.unprofitable_customers(filters)[0],
+    }
+
+
 def what_if_results() -> dict[str, pd.DataFrame]:
     """The what-if page's queries (app/data/what_if.py): managers only. A salesperson's
     scope gets NotAuthenticated from each; no user text reaches them (numbers, checked by
@@ -523,6 +559,7 @@ def test_every_query_function_is_covered():
         + inspect.getsource(compliance_results)
         + inspect.getsource(what_if_results)
         + inspect.getsource(history_results)
+        + inspect.getsource(campaign_results)
     )
     names = {module.__name__.rsplit(".", 1)[1] for module in modules}
     covered = {name for module, name in re.findall(r"(\w+)\.(\w+)\(", source) if module in names}

@@ -800,7 +800,14 @@ def test_ensure_raw_schema_is_idempotent(con):
     assert rows(
         con,
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'raw' ORDER BY 1",
-    ) == [("decisions",), ("ingest_rejects",), ("ingest_runs",), ("public_holidays",)]
+    ) == [
+        ("audience_export_relations",),
+        ("audience_exports",),
+        ("decisions",),
+        ("ingest_rejects",),
+        ("ingest_runs",),
+        ("public_holidays",),
+    ]
 
 
 # --------------------------------------------------------------------------- finding files

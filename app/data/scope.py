@@ -272,6 +272,10 @@ UNRESTRICTED_TABLES = {
     ("config", "service_level_matrix"),
     ("config", "visit_reason_priorities"),
 }
+# Tables a salesperson never sees, whatever relations they hold: the campaign mailing lists
+# carry contact persons' names and e-mail addresses, for the managers' campaign page only
+# (docs/business-rules.md sections 10 and 15).
+MANAGER_ONLY_TABLES = {("marts", "audience_members")}
 _ATTACHED = "published_warehouse"
 
 
@@ -286,6 +290,8 @@ def scope_rule(schema: str, table: str, columns: list[str]) -> str:
         f"(select relation_id from {_ATTACHED}.marts.relation_kinds "
         f"where account_manager_id = {salesperson})"
     )
+    if (schema, table) in MANAGER_ONLY_TABLES:
+        return "false"
     conditions = []
     if "relation_id" in columns:
         conditions.append(f"relation_id in {own_relations}")

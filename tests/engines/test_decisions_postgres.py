@@ -75,3 +75,34 @@ def test_erasure_of_a_name_in_reasons_and_of_a_decider(url):
         ("R1", f"{store.ERASED} {store.ERASED}", store.ERASED),
         ("R2", "no names here", "Piet"),
     ]
+
+
+def test_the_export_log_of_campaign_audiences(url):
+    """The export log's two tables on PostgreSQL: created beside the decisions, appended
+    to in one transaction, read back oldest first, an exporter's name erased."""
+    from orchestration.audiences import exports
+
+    new = exports.NewExport(
+        audience="suspects_contact_campaign",
+        file_format="csv",
+        exported_by="Jan",
+        content_sha256="a" * 64,
+        relations={"R2": 1, "R1": 2},
+        relation_kinds={"R1": "suspect", "R2": "suspect"},
+    )
+    with exports.open_log(url) as engine:
+        store.append(engine, validation.override("R1", "2027-H1", "B", "big order", "Jan"))
+        first = exports.record(engine, new)
+        second = exports.record(
+            engine, exports.NewExport(**{**new.__dict__, "exported_by": "Piet"})
+        )
+        logged = exports.log(engine)
+        assert [e.export_id for e in logged] == [first, second]
+        assert logged[0].relation_ids == ["R1", "R2"] and logged[0].contact_count == 3
+        assert all(e.exported_at.utcoffset().total_seconds() == 0 for e in logged)
+        assert exports.erase_exporter(engine, "Jan") == 1
+        assert [e.exported_by for e in exports.log(engine)] == [store.ERASED, "Piet"]
+        assert len(store.history(engine)) == 1
+    # opening the store again creates nothing twice
+    with exports.open_log(url) as engine:
+        assert len(exports.log(engine)) == 2
