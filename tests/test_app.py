@@ -262,7 +262,11 @@ def test_visit_plan_for_one_salesperson_lists_only_their_relations(warehouse):
     assert set(plan[i18n.column("relation_id")]) == set(theirs["relation_id"])
     assert plan[i18n.column("priority")].tolist() == sorted(plan[i18n.column("priority")])
     labels = [button.proto.label for button in at.get("download_button")]
-    assert labels == [i18n.t("download.csv", "nl"), i18n.t("download.xlsx", "nl")], labels
+    assert labels == [
+        i18n.t("download.csv", "nl"),
+        i18n.t("download.xlsx", "nl"),
+        i18n.t("download.ics", "nl"),
+    ], labels
     assert at.get("vega_lite_chart"), "no capacity chart"
 
     # one reason only

@@ -22,11 +22,16 @@ if not dates:
     st.stop()
 
 left, right = st.columns(2)
+# The format is bound to this run's language (Streamlit calls it again outside the run).
 date_from = left.selectbox(
-    t("history.from"), dates, index=0, format_func=fmt_date, key="history_from"
+    t("history.from"), dates, index=0, format_func=lambda d: fmt_date(d, lang), key="history_from"
 )
 date_to = right.selectbox(
-    t("history.to"), dates, index=len(dates) - 1, format_func=fmt_date, key="history_to"
+    t("history.to"),
+    dates,
+    index=len(dates) - 1,
+    format_func=lambda d: fmt_date(d, lang),
+    key="history_to",
 )
 if len(dates) == 1:
     st.caption(t("history.one_date", date=fmt_date(dates[0])))

@@ -59,18 +59,31 @@ def _write(con: duckdb.DuckDBPyConnection, table: str, records: list[dict], crea
         con.unregister("export_log_frame")
 
 
-def load_raw_exports(con: duckdb.DuckDBPyConnection, engine: sa.Engine) -> dict[str, int]:
-    """Replace both raw tables with the whole export log; the row counts per table."""
+def load_raw_exports(
+    con: duckdb.DuckDBPyConnection, engine: sa.Engine | None, until: dt.date | None = None
+) -> dict[str, int]:
+    """Replace both raw tables with the export log, or with `until` the exports made on or
+    before that day (UTC; a replay); no engine (a replay before any store) gives empty
+    tables. The row counts per table."""
     header = []
-    for export in exports.log(engine):
+    for export in exports.log(engine) if engine is not None and _has_log(engine) else []:
         record = export.as_record()
         record.pop("relation_ids")
         record["exported_at"] = record["exported_at"].astimezone(dt.UTC).replace(tzinfo=None)
-        header.append(record)
-    relations = exports.relation_rows(engine)
+        if until is None or record["exported_at"].date() <= until:
+            header.append(record)
+    kept = {record["export_id"] for record in header}
+    relations = (
+        [row for row in exports.relation_rows(engine) if row["export_id"] in kept] if header else []
+    )
     _write(con, EXPORTS_TABLE, header, "create or replace table")
     _write(con, RELATIONS_TABLE, relations, "create or replace table")
     return {EXPORTS_TABLE: len(header), RELATIONS_TABLE: len(relations)}
+
+
+def _has_log(engine: sa.Engine) -> bool:
+    # A store opened read-only (a replay) may predate the export log's tables.
+    return sa.inspect(engine).has_table(exports.audience_exports.name)
 
 
 def ensure_raw_exports(con: duckdb.DuckDBPyConnection) -> None:

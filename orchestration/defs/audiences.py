@@ -10,6 +10,7 @@ import dagster as dg
 
 from orchestration.audiences.exports import open_log
 from orchestration.audiences.raw import EXPORTS_TABLE, RELATIONS_TABLE, load_raw_exports
+from orchestration.decisions.store import open_store_read_only
 from orchestration.defs.resources import WarehouseResource
 
 
@@ -31,10 +32,15 @@ from orchestration.defs.resources import WarehouseResource
         ),
     ],
 )
-def audience_exports(warehouse: WarehouseResource):
+def audience_exports(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     settings = warehouse.settings()
-    with open_log(settings.decisions) as engine, warehouse.connect_build() as con:
-        rows = load_raw_exports(con, engine)
+    if settings.is_replay:  # read only: the exports made on or before the replayed day
+        with open_store_read_only(settings.decisions) as engine, warehouse.connect_build() as con:
+            rows = load_raw_exports(con, engine, until=settings.as_of)
+        context.log.info(f"replay: {rows} export-log rows on or before {settings.as_of}")
+    else:
+        with open_log(settings.decisions) as engine, warehouse.connect_build() as con:
+            rows = load_raw_exports(con, engine)
     for table, count in rows.items():
         yield dg.MaterializeResult(
             asset_key=dg.AssetKey(["decisions", table]), metadata={"dagster/row_count": count}
