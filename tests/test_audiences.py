@@ -376,3 +376,67 @@ def test_demo_contacts_mix_consent_and_lines_carry_cost(demo_sources):
     assert set(contacts["marketing_consent"]) == {"true", "false", ""}
     lines = read_csv(demo_sources / "erp" / "invoice_lines.csv")
     assert (lines["cost_amount"] != "").all()
+
+
+# --- campaign results through two real refreshes ------------------------------------------
+@pytest.mark.slow
+def test_campaign_results_count_a_response_and_a_kind_move_after_the_export(
+    demo_sources, tmp_path, monkeypatch, capsys
+):
+    """Refresh, export the suspects, then a call with one exported suspect the day after:
+    the next refresh (at a later as_of) counts it as responded and moved up (suspect to
+    prospect, from the kind history), a one-way mailing to another as nothing."""
+    import datetime as dt
+
+    from tests.harness import pipeline_env, run_job
+
+    sources = tmp_path / "sources"
+    shutil.copytree(demo_sources, sources)
+    env = pipeline_env(sources, tmp_path / "work")
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    assert run_job(env).success
+    code, _, err = run(
+        capsys,
+        "export",
+        AUDIENCE,
+        "--by",
+        "anna",
+        "--format",
+        "csv",
+        "--out",
+        str(tmp_path / "suspects.csv"),
+    )
+    assert code == 0, err
+    [record] = log_records(capsys)
+    answered, mailed = record["relation_ids"][:2]
+    export_date = dt.datetime.fromisoformat(record["exported_at"]).date()
+    later = export_date + dt.timedelta(days=1)
+    with (sources / "crm" / "activities.csv").open("a", encoding="utf-8") as out:
+        out.write(f"A999999998,{answered},,,call,{later} 10:00:00\n")
+        out.write(f"A999999999,{mailed},,,campaign_sent,{later} 10:00:00\n")
+    env = pipeline_env(sources, tmp_path / "work", as_of=export_date + dt.timedelta(days=7))
+    monkeypatch.setenv("PYRAMID_AS_OF", env["PYRAMID_AS_OF"])
+    assert run_job(env).success
+
+    warehouse = Path(env["PYRAMID_WAREHOUSE"])
+    [result] = sql(warehouse, "select * from marts.campaign_results").to_dict("records")
+    assert result["export_id"] == record["export_id"]
+    assert result["relations_exported"] == record["relation_count"]
+    assert result["relations_responded"] == 1
+    assert result["relations_moved_up"] == 1 and result["suspects_to_prospect"] == 1
+    assert result["new_customers"] == 0 and result["reactivated_customers"] == 0
+    assert result["response_share"] == pytest.approx(1 / record["relation_count"])
+    followed = sql(
+        warehouse,
+        "select relation_id, kind_at_export, kind_now, has_responded "
+        "from intermediate.int_audience_export_relations_followed where has_moved_up",
+    ).to_dict("records")
+    assert followed == [
+        {
+            "relation_id": answered,
+            "kind_at_export": "suspect",
+            "kind_now": "prospect",
+            "has_responded": True,
+        }
+    ]

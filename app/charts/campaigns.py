@@ -32,7 +32,12 @@ def sizes_chart(audiences: pd.DataFrame, lang: str) -> alt.Chart:
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            y=alt.Y(f"label_{lang}:N", title=None, sort=audiences[f"label_{lang}"].tolist()),
+            y=alt.Y(
+                f"label_{lang}:N",
+                title=None,
+                sort=audiences[f"label_{lang}"].tolist(),
+                axis=alt.Axis(labelLimit=320, labelOverlap=False),
+            ),
             x=alt.X("contacts:Q", title=i18n.column("contact_count", lang)),
             color=alt.Color(
                 "what:N",
@@ -47,7 +52,7 @@ def sizes_chart(audiences: pd.DataFrame, lang: str) -> alt.Chart:
                 alt.Tooltip("contacts_text:N", title=i18n.column("contact_count", lang)),
             ],
         )
-        .properties(height=40 * len(audiences) + 40)
+        .properties(height=alt.Step(26))
     )
     return finish(chart, lang)
 
@@ -70,7 +75,12 @@ def results_chart(results: pd.DataFrame, lang: str) -> alt.Chart:
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            y=alt.Y("export:N", title=None, sort=latest["export"].tolist()),
+            y=alt.Y(
+                "export:N",
+                title=None,
+                sort=latest["export"].tolist(),
+                axis=alt.Axis(labelLimit=320, labelOverlap=False),
+            ),
             yOffset=alt.YOffset("what:N", sort=names),
             x=alt.X(
                 "share:Q", title=None, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])
@@ -87,6 +97,6 @@ def results_chart(results: pd.DataFrame, lang: str) -> alt.Chart:
                 alt.Tooltip("share_text:N", title=" "),
             ],
         )
-        .properties(height=50 * len(latest) + 40)
+        .properties(height=alt.Step(18))
     )
     return finish(chart, lang)
