@@ -186,6 +186,26 @@ def test_no_lower_group_is_served_before_a_waiting_higher_group(plan, capacity, 
                 )
 
 
+def test_prospect_follow_ups_are_ordered_by_their_rating(plan, planned_warehouse):
+    """Within their group (lead, prospect) follow-ups go to the best-rated prospects first
+    (marts.prospect_scores), and the plan carries the rating it was ordered by."""
+    scores = {
+        row["relation_id"]: row["total_score"]
+        for row in read(planned_warehouse, "select * from marts.prospect_scores")
+    }
+    follow_ups = defaultdict(list)
+    for visit in plan:
+        if visit["reason"] == "prospect_follow_up":
+            assert visit["prospect_score"] == scores.get(visit["relation_id"])
+            key = (visit["salesperson_id"], visit["priority_group"])
+            follow_ups[key].append(visit)
+    assert follow_ups, "the demo should plan prospect follow-ups"
+    for key, visits in follow_ups.items():
+        visits.sort(key=lambda visit: visit["priority"])
+        ratings = [visit["prospect_score"] or 0 for visit in visits]
+        assert ratings == sorted(ratings, reverse=True), key
+
+
 def test_a_week_with_spare_capacity_leaves_no_released_visit_waiting(plan, capacity):
     load = defaultdict(int)
     for visit in plan:
