@@ -148,12 +148,15 @@ def vega_number_locale(lang: str | None = None) -> dict:
     }
 
 
-# Units of the scoring criteria's raw values (seeds/scoring_criteria.csv descriptions).
+# Units of the scoring criteria's raw values (seeds/scoring_criteria.csv and
+# seeds/prospect_scoring_criteria.csv descriptions).
 CRITERION_UNITS = {
     "revenue_12m": "eur",
     "average_order_value_12m": "eur",
     "growth_potential": "eur",
     "overdue_open_amount": "eur",
+    "estimated_annual_spend": "eur",
+    "open_quote_amount": "eur",
     "share_of_wallet": "fraction",
     "margin_pct_12m": "fraction",
     "response_rate_window": "fraction",

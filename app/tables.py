@@ -80,7 +80,14 @@ BOOL_COLUMNS = {
 }
 # Averages and spans shown to one decimal (a shortfall of 2,4 working days).
 ONE_DECIMAL_COLUMNS = {"visits_per_working_day", "shortfall_days"}
-SCORE_COLUMNS = {"total_score", "relationship_score", "buying_score", "contribution", "weight"}
+SCORE_COLUMNS = {
+    "total_score",
+    "prospect_score",
+    "relationship_score",
+    "buying_score",
+    "contribution",
+    "weight",
+}
 ENUM_COLUMNS = {
     "pyramid_level": "pyramid_level",
     "relation_kind": "relation_kind",

@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness import AS_OF, pipeline_env, run_job
+from tests.harness import (
+    AS_OF,
+    PLANNING_MODELS,
+    pipeline_env,
+    private_copy,
+    rebuild_planning,
+    run_job,
+)
 
 DEMO_SCALE = 400
 DEMO_SEED = 7
@@ -31,3 +38,15 @@ def built_warehouse(demo_sources, tmp_path_factory) -> Path:
     result = run_job(env, "segment_review", review_run_config("2026-H2"))
     assert result.success, "the review run through Dagster failed"
     return Path(env["PYRAMID_WAREHOUSE"])
+
+
+@pytest.fixture(scope="session")
+def short_horizon(built_warehouse, tmp_path_factory) -> Path:
+    """The demo's plan over 3 weeks instead of 13: the backlog no longer fits, so visits
+    roll forward through full weeks and some end over capacity. One dbt run shared by the
+    plan's tests and the visit-planning page's."""
+    workdir = tmp_path_factory.mktemp("visit_plan_short")
+    warehouse = private_copy(built_warehouse, workdir / "warehouse")
+    models = [*PLANNING_MODELS, "salesperson_portfolio"]
+    rebuild_planning(warehouse, workdir, AS_OF, models, planning_horizon_weeks=3)
+    return warehouse

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
+import shutil
 import socket
 import subprocess
 import time
@@ -73,6 +75,48 @@ def ensure_dbt_manifest() -> None:
     """Dagster's dbt assets need the manifest before the definitions are imported."""
     if not (DBT_PROJECT_DIR / "target" / "manifest.json").exists():
         subprocess.run(dbt_command(["parse", "--quiet"]), cwd=DBT_PROJECT_DIR, check=True)
+
+
+# The planning models, rebuilt on a private copy of a built warehouse for another as_of or
+# horizon (tests/test_visit_plan.py, tests/test_visit_outputs.py).
+PLANNING_MODELS = [
+    "int_reactivation_postponements",
+    "int_salespeople_working_days",
+    "visit_capacity",
+    "visit_plan",
+]
+
+
+def rebuild_planning(
+    warehouse: Path,
+    workdir: Path,
+    as_of: dt.date,
+    models: list[str] = PLANNING_MODELS,
+    **dbt_vars,
+) -> None:
+    """dbt run of the planning `models` on `warehouse` (a private copy) at `as_of`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYRAMID_", "DBT_"))}
+    env |= {
+        "PYRAMID_WAREHOUSE": str(warehouse),
+        "PYRAMID_BUILD_WAREHOUSE": str(warehouse),
+        "PYRAMID_AS_OF": as_of.isoformat(),
+    }
+    run_dbt(
+        [
+            "run",
+            "--select",
+            *models,
+            "--vars",
+            json.dumps({"as_of": as_of.isoformat(), **dbt_vars}),
+        ],
+        env=env,
+        artifacts=workdir,
+    )
+
+
+def private_copy(built_warehouse: Path, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return Path(shutil.copy(built_warehouse, folder / built_warehouse.name))
 
 
 # --- the Dagster pipeline -------------------------------------------------------------------

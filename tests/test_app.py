@@ -239,6 +239,34 @@ def test_one_score_is_explained_criterion_by_criterion(warehouse):
     )
 
 
+def prospect_explanation(at: AppTest) -> pd.DataFrame:
+    label = i18n.label("criterion", "open_quote_amount")
+    for element in at.dataframe:
+        frame = element.value
+        if i18n.column("contribution") in frame.columns and label in set(
+            frame[i18n.column("criterion")]
+        ):
+            return frame
+    raise AssertionError("no prospect explanation on the page")
+
+
+def test_prospects_are_rated_and_one_is_explained(warehouse):
+    at = show(open_app(), "scoring")
+    top = sql(warehouse, "select * from marts.prospect_scores order by score_rank limit 20")
+    assert not top.empty, "the demo has prospects"
+    listed = frame_with(at, i18n.column("missing_value_count"))
+    assert listed[i18n.column("relation_id")].tolist() == top["relation_id"].tolist()
+    assert at.selectbox(key="score_prospect").value == top["relation_id"].iloc[0]
+    criteria = sql(warehouse, "select count(*) from config.prospect_scoring_criteria").iloc[0, 0]
+    for position in (0, 1):
+        relation_id = top["relation_id"].iloc[position]
+        at.selectbox(key="score_prospect").set_value(relation_id).run()
+        explained = prospect_explanation(at)
+        assert len(explained) == criteria
+        total = explained[i18n.column("contribution")].astype(float).sum()
+        assert abs(total - float(top["total_score"].iloc[position])) < 1e-6
+
+
 # --- visit planning ---------------------------------------------------------------------
 def test_visit_plan_for_one_salesperson_lists_only_their_relations(warehouse):
     at = show(open_app(), "visit_planning")

@@ -179,6 +179,49 @@ def test_clicking_a_pyramid_layer_lists_its_relations(server, page):
     assert_healthy(page, "klantenpiramide-click")
 
 
+def test_a_salesperson_calendar_and_its_ics_download(server, page, built_warehouse):
+    """One salesperson chosen: the week calendar is drawn and the .ics the browser
+    downloads parses with icalendar, one event per planned visit on its planned date."""
+    import icalendar
+
+    with duckdb.connect(str(built_warehouse), read_only=True) as con:
+        salesperson, name = con.execute(
+            "select salesperson_id, any_value(salesperson_name) from marts.visit_plan "
+            "group by 1 order by count(*) desc, 1 limit 1"
+        ).fetchone()
+        planned = dict(
+            con.execute(
+                "select relation_id, planned_date from marts.visit_plan "
+                "where salesperson_id = ? and week_start is not null",
+                [salesperson],
+            ).fetchall()
+        )
+    page.goto(f"{server}/bezoekplanning")
+    wait_until_rendered(page, i18n.t("page.visits", "nl"), True)
+    page.locator('[data-testid="stSelectbox"]').first.click()
+    page.get_by_role("option", name=f"{name} ({salesperson})").click()
+    page.get_by_role("heading", name=i18n.t("visit.calendar", "nl"), exact=True).wait_for(
+        timeout=30_000
+    )
+    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
+    page.wait_for_timeout(800)
+    assert_healthy(page, "bezoekplanning-verkoper")
+    page.screenshot(path=str(SCREENSHOTS / "bezoekplanning-verkoper.png"), full_page=True)
+    calendar = page.locator('[data-testid="stVegaLiteChart"]').nth(1)
+    box = calendar.bounding_box()
+    assert box and box["height"] > 200, "the calendar is not drawn"
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name=i18n.t("download.ics", "nl")).click()
+    path = download.value.path()
+    assert download.value.suggested_filename == f"bezoekplan_{salesperson}.ics"
+    events = icalendar.Calendar.from_ical(Path(path).read_bytes()).walk("VEVENT")
+    assert len(events) == len(planned)
+    for event in events:
+        relation_id = str(event["UID"]).split("@")[0].split("-")[-1]
+        assert event["DTSTART"].dt == planned[relation_id]
+
+
 # --- a login that survives a reload (app/sessions.py, app/asgi.py) -----------------------
 PASSWORD = "anna-manager-pw"
 IDLE_SECONDS = 15  # PYRAMID_SESSION_IDLE_MINUTES for this server: 0.25

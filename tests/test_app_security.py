@@ -434,6 +434,8 @@ def data_function_results(value: str | None = None) -> dict[str, pd.DataFrame]:
         "score_search": scoring.score_search(filters, text),
         "score_of": scoring.score_of(text or "R0000001"),
         "score_components": scoring.score_components(text or "R0000001"),
+        "top_prospects": scoring.top_prospects(filters)[0],
+        "prospect_components": scoring.prospect_components(text or "R0000001"),
         "service_mix": service_levels.service_mix(filters),
         "review_movements": service_levels.review_movements(text or "2026-H2", filters),
         "review_moves": service_levels.review_moves(text or "2026-H2", filters)[0],

@@ -19,6 +19,8 @@ MARTS = [
     "customer_pyramid",
     "customer_scores",
     "customer_score_components",
+    "prospect_scores",
+    "prospect_score_components",
     "service_levels",
     "service_level_reviews",
     "service_level_decisions",

@@ -2,7 +2,7 @@
 section 9): the .ics calendar, the Excel workbook, the week calendar, the over-capacity
 list with its shortfall and the team's capacity against demand, on a warehouse built by
 a real Dagster run and, for a plan that does not fit, the planning models rebuilt by dbt
-over a 3-week horizon."""
+over a 3-week horizon (the short_horizon fixture)."""
 
 from __future__ import annotations
 
@@ -21,8 +21,7 @@ from app import formatting, i18n, visit_calendar, workbook
 from app.charts import visit_planning as charts
 from app.data import scope
 from app.data import visit_planning as queries
-from tests.harness import AS_OF, app_test
-from tests.test_visit_plan import PLANNING_MODELS, private_copy, rebuild_planning
+from tests.harness import app_test
 
 
 def sql(path: Path, statement: str, params: list | None = None) -> pd.DataFrame:
@@ -37,16 +36,6 @@ def uncached():
     scope.set_caching(True)
 
 
-@pytest.fixture(scope="module")
-def short_plan(built_warehouse, tmp_path_factory) -> Path:
-    """The demo's plan over 3 weeks: the backlog no longer fits, so there is a shortfall."""
-    workdir = tmp_path_factory.mktemp("visit_outputs_short")
-    warehouse = private_copy(built_warehouse, workdir / "warehouse")
-    models = [*PLANNING_MODELS, "salesperson_portfolio"]
-    rebuild_planning(warehouse, workdir, AS_OF, models, planning_horizon_weeks=3)
-    return warehouse
-
-
 @pytest.fixture
 def warehouse(built_warehouse, tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("PYRAMID_WAREHOUSE", str(built_warehouse))
@@ -55,10 +44,10 @@ def warehouse(built_warehouse, tmp_path, monkeypatch) -> Path:
 
 
 @pytest.fixture
-def short_warehouse(short_plan, tmp_path, monkeypatch) -> Path:
-    monkeypatch.setenv("PYRAMID_WAREHOUSE", str(short_plan))
+def short_warehouse(short_horizon, tmp_path, monkeypatch) -> Path:
+    monkeypatch.setenv("PYRAMID_WAREHOUSE", str(short_horizon))
     monkeypatch.setenv("PYRAMID_DECISIONS", str(tmp_path / "decisions.sqlite"))
-    return short_plan
+    return short_horizon
 
 
 def busiest_salesperson(path: Path, where: str = "true") -> str:

@@ -12,9 +12,6 @@ as_of (2026-11-23).
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
-import shutil
 from collections import defaultdict
 from pathlib import Path
 
@@ -23,14 +20,8 @@ import holidays
 import pytest
 
 from orchestration.settings import DBT_PROJECT_DIR
-from tests.harness import AS_OF, run_dbt
+from tests.harness import AS_OF, private_copy, rebuild_planning
 
-PLANNING_MODELS = [
-    "int_reactivation_postponements",
-    "int_salespeople_working_days",
-    "visit_capacity",
-    "visit_plan",
-]
 CHRISTMAS_AS_OF = dt.date(2026, 12, 15)
 
 
@@ -39,38 +30,6 @@ def read(path: Path, sql: str) -> list[dict]:
         cursor = con.execute(sql)
         names = [column[0] for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
-def rebuild_planning(
-    warehouse: Path,
-    workdir: Path,
-    as_of: dt.date,
-    models: list[str] = PLANNING_MODELS,
-    **dbt_vars,
-) -> None:
-    """dbt run of the planning `models` on `warehouse` (a private copy) at `as_of`."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYRAMID_", "DBT_"))}
-    env |= {
-        "PYRAMID_WAREHOUSE": str(warehouse),
-        "PYRAMID_BUILD_WAREHOUSE": str(warehouse),
-        "PYRAMID_AS_OF": as_of.isoformat(),
-    }
-    run_dbt(
-        [
-            "run",
-            "--select",
-            *models,
-            "--vars",
-            json.dumps({"as_of": as_of.isoformat(), **dbt_vars}),
-        ],
-        env=env,
-        artifacts=workdir,
-    )
-
-
-def private_copy(built_warehouse: Path, folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    return Path(shutil.copy(built_warehouse, folder / built_warehouse.name))
 
 
 def replay(plan: list[dict], capacity: dict[tuple[str, int], int]) -> dict[str, int | None]:
@@ -95,16 +54,6 @@ def replay(plan: list[dict], capacity: dict[tuple[str, int], int]) -> dict[str, 
 
 
 # --- the plan at the demo's as_of ---------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def short_horizon(built_warehouse, tmp_path_factory) -> Path:
-    """The demo's plan over 3 weeks instead of 13: the backlog no longer fits, so visits
-    roll forward through full weeks and some end over capacity."""
-    workdir = tmp_path_factory.mktemp("visit_plan_short")
-    warehouse = private_copy(built_warehouse, workdir / "warehouse")
-    rebuild_planning(warehouse, workdir, AS_OF, planning_horizon_weeks=3)
-    return warehouse
 
 
 @pytest.fixture(scope="module", params=["13 weeks", "3 weeks"])
@@ -184,6 +133,26 @@ def test_no_lower_group_is_served_before_a_waiting_higher_group(plan, capacity, 
                     higher["relation_id"],
                     lower["relation_id"],
                 )
+
+
+def test_prospect_follow_ups_are_ordered_by_their_rating(plan, planned_warehouse):
+    """Within their group (lead, prospect) follow-ups go to the best-rated prospects first
+    (marts.prospect_scores), and the plan carries the rating it was ordered by."""
+    scores = {
+        row["relation_id"]: row["total_score"]
+        for row in read(planned_warehouse, "select * from marts.prospect_scores")
+    }
+    follow_ups = defaultdict(list)
+    for visit in plan:
+        if visit["reason"] == "prospect_follow_up":
+            assert visit["prospect_score"] == scores.get(visit["relation_id"])
+            key = (visit["salesperson_id"], visit["priority_group"])
+            follow_ups[key].append(visit)
+    assert follow_ups, "the demo should plan prospect follow-ups"
+    for key, visits in follow_ups.items():
+        visits.sort(key=lambda visit: visit["priority"])
+        ratings = [visit["prospect_score"] or 0 for visit in visits]
+        assert ratings == sorted(ratings, reverse=True), key
 
 
 def test_a_week_with_spare_capacity_leaves_no_released_visit_waiting(plan, capacity):

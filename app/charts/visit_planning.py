@@ -156,7 +156,12 @@ def visit_calendar_chart(days: pd.DataFrame, lang: str) -> alt.LayerChart:
             title=None,
             axis=alt.Axis(orient="top", labelAngle=0),
         ),
-        y=alt.Y("week_label:N", sort=week_order.tolist(), title=None),
+        y=alt.Y(
+            "week_label:N",
+            sort=week_order.tolist(),
+            title=None,
+            axis=alt.Axis(labelLimit=240),
+        ),
         tooltip=[
             alt.Tooltip("date_text:N", title=i18n.t("visit.calendar.day", lang)),
             alt.Tooltip("visits:Q", title=i18n.column("visits", lang)),
@@ -164,11 +169,16 @@ def visit_calendar_chart(days: pd.DataFrame, lang: str) -> alt.LayerChart:
             alt.Tooltip("capacity_text:N", title=i18n.column("week_start", lang)),
         ],
     )
+    # A day without visits stays grey, so the planned days stand out.
     cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
-        color=alt.Color(
-            "visits:Q",
-            scale=alt.Scale(scheme="blues", domainMin=0),
-            legend=alt.Legend(title=i18n.column("visits", lang), orient="bottom"),
+        color=alt.condition(
+            "datum.visits > 0",
+            alt.Color(
+                "visits:Q",
+                scale=alt.Scale(scheme="blues", domainMin=0),
+                legend=alt.Legend(title=i18n.column("visits", lang), orient="bottom"),
+            ),
+            alt.value("#f0f0f0"),
         )
     )
     # White numbers on the dark cells, dark ones on the light: readable on both.

@@ -112,3 +112,37 @@ def score_components(relation_id: str) -> pd.DataFrame:
         """,
         [relation_id],
     )
+
+
+PROSPECT_LIMIT = 20
+
+
+def top_prospects(filters: scope.Filters, limit: int = PROSPECT_LIMIT) -> tuple[pd.DataFrame, int]:
+    """The best-rated prospects (marts.prospect_scores) within the filters, best first."""
+    where, params = filters.clause()
+    return scope.limited(
+        f"""
+        select score_rank, relation_id, relation_name, is_lead, total_score,
+               account_manager_id, account_manager_name, last_two_way_contact_date,
+               missing_value_count
+        from marts.prospect_scores
+        where {where}
+        """,
+        params,
+        "score_rank",
+        limit,
+    )
+
+
+def prospect_components(relation_id: str) -> pd.DataFrame:
+    """Why a prospect has its rating: one row per criterion (marts.prospect_score_components)."""
+    return scope.query(
+        """
+        select criterion, raw_value, band, band_min_value, band_max_value, score, weight,
+               contribution, is_value_missing
+        from marts.prospect_score_components
+        where relation_id = ?
+        order by contribution desc, criterion
+        """,
+        [relation_id],
+    )

@@ -66,6 +66,7 @@ VISIT_COLUMNS = (
     "days_overdue",
     "last_two_way_contact_date",
     "revenue_12m",
+    "prospect_score",
     "salesperson_id",
     "salesperson_name",
 )

@@ -70,6 +70,12 @@ visit_capacity as (
 
 ),
 
+prospect_scores as (
+
+    select * from {{ ref('prospect_scores') }}
+
+),
+
 working_days as (
 
     select * from {{ ref('int_salespeople_working_days') }}
@@ -193,6 +199,7 @@ customer_candidates as (
         end as days_overdue,
         customer_due_dates.last_two_way_contact_date,
         customer_due_dates.revenue_12m,
+        cast(null as {{ dbt.type_numeric() }}) as prospect_score,
         customer_due_dates.postcode_area,
         case
             -- A postponed reactivation is no candidate at all until its date: not as a
@@ -231,12 +238,15 @@ prospect_candidates as (
         cast(null as integer) as days_overdue,
         assigned_relations.last_two_way_contact_date,
         assigned_relations.revenue_12m,
+        cast(prospect_scores.total_score as {{ dbt.type_numeric() }}) as prospect_score,
         assigned_relations.postcode_area,
         'prospect_follow_up' as reason
     from assigned_relations
     cross join calendar
     left join contact_history
         on assigned_relations.relation_id = contact_history.relation_id
+    left join prospect_scores
+        on assigned_relations.relation_id = prospect_scores.relation_id
     where
         assigned_relations.relation_kind = 'prospect'
         and (
@@ -275,8 +285,16 @@ sort_keys as (
         visit_reason_priorities.label_en as reason_label_en,
         case when candidates.reason = 'overdue' then candidates.days_overdue else 0 end
             as overdue_sort_days,
-        -- Prospects have no revenue and no rating yet: the oldest contact comes first,
-        -- never contacted counting as the oldest of all. Customers: 0, revenue decides.
+        -- Prospects are ordered by their rating (marts.prospect_scores) within their group,
+        -- best first; a prospect without one counts as 0. Customers: 0, this key is no
+        -- tie-break for them.
+        case
+            when candidates.reason = 'prospect_follow_up'
+                then coalesce(candidates.prospect_score, 0)
+            else 0
+        end as prospect_sort_score,
+        -- Prospects have no revenue: among equally rated ones the oldest contact comes
+        -- first, never contacted counting as the oldest of all. Customers: 0, revenue decides.
         case
             when candidates.reason <> 'prospect_follow_up' then 0
             when candidates.last_two_way_contact_date is null then 999999
@@ -309,6 +327,7 @@ prioritised as (
             order by
                 coalesce(visit_priority_groups.group_rank, 999999) asc,
                 coalesce(sort_keys.reason_rank, 999999) asc,
+                sort_keys.prospect_sort_score desc,
                 sort_keys.overdue_sort_days desc,
                 sort_keys.contact_age_sort_days desc,
                 coalesce(sort_keys.revenue_12m, 0) desc,
@@ -491,6 +510,7 @@ final as (
         placed.days_overdue,
         placed.last_two_way_contact_date,
         placed.revenue_12m,
+        placed.prospect_score,
         calendar.as_of_date
     from placed
     cross join calendar
