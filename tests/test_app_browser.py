@@ -44,8 +44,8 @@ PAGES = [
     ("campagnes", "page.campaigns", True),
     ("bezoekplanning", "page.visits", True),
     ("datakwaliteit", "page.dq", False),
-    ("wat-als", "page.whatif", True),  # managers only; open mode counts as one
     ("historie", "page.history", True),
+    ("wat-als", "page.whatif", True),  # managers only, appended last; open mode counts as one
 ]
 SCREENSHOT_NAMES = {"": "klantenpiramide"}
 
