@@ -97,15 +97,18 @@ def load_table(
     parents = _parents(con, table) if check_parents else {}
 
     loader = _Loader(con, table, path, parents, mapping)
-    # Line numbers and "first occurrence wins" rely on rows keeping file order.
+    # `row_number() OVER ()` numbers records in the order the reader gives them; keep
+    # that order the file's.
     keep_order = scalar(con, "SELECT current_setting('preserve_insertion_order')")
     con.execute("SET preserve_insertion_order = true")
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
     try:
         if encoding == WINDOWS_1252:
             loader.use_windows_1252()
-        # Reading and checking fill temporary tables only, outside the transaction: DuckDB
+        # Reading and checking fill the staged table outside the transaction: DuckDB
         # scans a table created in the running transaction about half as fast (measured:
-        # the INSERT of 10.9M invoice lines 10.7 s inside, 5-6 s outside).
+        # the INSERT of 10.9M invoice lines 10.7 s inside, 5-6 s outside). The
+        # transaction only renames it and writes the bookkeeping.
         checked = _check(loader, dialect, layout, sheet)
         con.begin()
         try:
@@ -116,7 +119,7 @@ def load_table(
             con.rollback()
             raise
     finally:
-        loader.drop_temp_tables()
+        loader.drop_work_tables()
         loader.remove_scratch()
         con.execute(f"SET preserve_insertion_order = {'true' if keep_order else 'false'}")
 
@@ -190,11 +193,10 @@ class _Counts:
 
 @dataclass(frozen=True)
 class _Checked:
-    """What `_check` found: every record with its verdict (`final_sql`), and the records
-    the CSV reader could not split into fields."""
+    """What `_check` found: the records read (loaded, rejected or malformed), and the
+    file's columns that are not the contract's."""
 
-    final_sql: str
-    malformed: int
+    rows_read: int
     extra_columns: tuple[str, ...]
 
 
@@ -204,44 +206,32 @@ def _check(
     layout: _ColumnLayout | None,
     sheet: ExcelSheet | None = None,
 ) -> _Checked:
-    """Read and check one table into temporary tables; writes nothing else."""
-    loader.drop_temp_tables()
+    """Read and judge one table into the staged table; writes nothing else."""
+    loader.drop_work_tables()
     malformed = 0
     if sheet is not None:
         extra_columns = loader.read_xlsx(sheet)
-        # Records carry the row number Excel shows (the header's row and blank rows
-        # included), so no numbering from the file's layout is needed.
-        numbered_sql = loader.number_xlsx_rows()
     elif dialect is not None and layout is not None:
         loader.read_csv(dialect, layout)
         malformed = loader.collect_malformed()
         extra_columns = layout.extra_columns
-        numbered_sql = loader.physical_lines(
-            loader.number_rows(2, malformed),  # line 1 is the header
-            dialect,
-            layout,
-            malformed,
-        )
+        loader.number_csv_lines(dialect, layout, malformed)
         loader.check_runaway_quote()
     else:
         extra_columns = loader.read_parquet()
-        # Parquet has no header line: the first record is row 1.
-        numbered_sql = loader.number_rows(1, malformed)
-    final_sql = loader.judge_duplicates(loader.reject_orphans(numbered_sql))
-    loader.check_unmapped_values(final_sql)
-    return _Checked(final_sql, malformed, extra_columns)
+    loader.reject_orphans()
+    loader.judge_duplicates()
+    loader.check_unmapped_values()
+    return _Checked(loader.set_rejects_aside(malformed), extra_columns)
 
 
 def _write(loader: _Loader, checked: _Checked) -> _Counts:
-    """Write the raw table and the rejects; runs inside the caller's transaction."""
-    con, table, malformed = loader.con, loader.table, checked.malformed
+    """Publish the raw table and the rejects; runs inside the caller's transaction."""
+    con, table = loader.con, loader.table
     ensure_raw_schema(con)
-    loader.write_raw_table(checked.final_sql)
-    loader.write_rejects(checked.final_sql)
-    if malformed:
-        loader.write_malformed_rejects()
+    loader.publish()
 
-    rows_read = scalar(con, f"SELECT count(*) FROM {loader.checked}") + malformed
+    rows_read = checked.rows_read
     rows_loaded = scalar(con, f"SELECT count(*) FROM {RAW_SCHEMA}.{sql_ident(table.name)}")
     this_table = f"source_table = {sql_str(table.name)}"
     rows_rejected = scalar(
