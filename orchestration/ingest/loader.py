@@ -14,7 +14,7 @@ from orchestration.ingest.columns import _ColumnLayout, _layout
 from orchestration.ingest.contract import RAW_SQL_TYPE, SourceTable
 from orchestration.ingest.csv_dialect import COMMA_DIALECT, CsvDialect
 from orchestration.ingest.encoding import UTF_8, WINDOWS_1252, _transcode_windows_1252
-from orchestration.ingest.errors import MappingError, SourceFileError
+from orchestration.ingest.errors import MappingError, ReconciliationError, SourceFileError
 from orchestration.ingest.excel import ExcelSheet
 from orchestration.ingest.files import _count_lines
 from orchestration.ingest.mapping import TableMapping
@@ -75,9 +75,7 @@ class _Loader:
         self.max_line_size: int | None = None  # None: DuckDB's default
         self._scratch: Path | None = None
         prefix = f"_ingest_{table.name}"
-        self.staged_name = prefix
         self.staged = f"{RAW_SCHEMA}.{sql_ident(prefix)}"
-        self.renumbered = f"{RAW_SCHEMA}.{sql_ident(prefix + '_renumbered')}"
         self.csv_errors = f"{prefix}_csv_errors"
         self.csv_scans = f"{prefix}_csv_scans"
         self.malformed = f"{prefix}_malformed"
@@ -112,8 +110,7 @@ class _Loader:
     def drop_work_tables(self) -> None:
         for name in self.temp_tables:
             self.con.execute(f"DROP TABLE IF EXISTS temp.{name}")
-        for name in (self.staged, self.renumbered):
-            self.con.execute(f"DROP TABLE IF EXISTS {name}")
+        self.con.execute(f"DROP TABLE IF EXISTS {self.staged}")
 
     def remove_scratch(self) -> None:
         if self._scratch is not None:
@@ -196,11 +193,7 @@ class _Loader:
             for i, name in enumerate(self.table.column_names)
         )
         reader = self._read_csv_sql(dialect, layout, (self.csv_errors, self.csv_scans))
-        # The header is line 1, so the n-th record read is on line n + 1, as long as no
-        # record was skipped and none spans lines (`number_csv_lines` corrects the rest).
-        # `row_number() OVER ()` counts in file order: DuckDB runs it as a streaming
-        # window over the reader's rows in the order they come.
-        source_sql = f"SELECT row_number() OVER () + 1 AS _source_line, {values} FROM {reader}"
+        source_sql = f"SELECT NULL::bigint AS _source_line, {values} FROM {reader}"
         # Malformed records (too many or too few fields, an unterminated quote, a line
         # over the maximum size) do not fail the load: DuckDB's `store_rejects` skips
         # them and notes their line, and they become rejects like any invalid value.
@@ -227,9 +220,8 @@ class _Loader:
                 continue
             as_text = _parquet_value_as_text(names[position], types[position], column)
             values.append(f"{self._value_sql(column.name, as_text)} AS v{i}")
-        # Parquet has no header line: the first record is row 1.
         source_sql = (
-            f"SELECT row_number() OVER () AS _source_line, {', '.join(values)} "
+            f"SELECT NULL::bigint AS _source_line, {', '.join(values)} "
             f"FROM read_parquet({sql_str(self.source_file)})"
         )
         # Parquet values were cast to text by DuckDB, which always writes a decimal point.
@@ -262,9 +254,11 @@ class _Loader:
         return layout.extra_columns
 
     def _create_staged(self, source_sql: str, dialect: CsvDialect) -> None:
-        """The staged table from `source_sql` (`_source_line` and text columns v0..vn).
+        """The staged table from `source_sql` (`_source_line` and text columns v0..vn):
+        typed columns under the contract's names, the file, the line, and the verdict.
 
-        Typed columns under the contract's names, the file, the line, and the verdict.
+        The line of a CSV or Parquet record is not known yet (NULL): `number_records`
+        fills it in.
         """
         typed = ", ".join(
             f"t{i}::{RAW_SQL_TYPE[column.type]} AS {sql_ident(column.name)}"
@@ -288,7 +282,34 @@ class _Loader:
                 message += " (often mixed line endings: some lines end in CRLF, others in LF)"
             raise SourceFileError(f"{self.path}: cannot be read: {message}") from error
 
-    # ---- malformed records and line numbers (CSV)
+    # ---- line numbers, and malformed records (CSV)
+
+    def number_records(self, first_line: int) -> None:
+        """Number the records of the staged table from `first_line` in file order.
+
+        DuckDB keeps insertion order (`load_table` makes sure `preserve_insertion_order`
+        is on) and numbers the rows of a new table consecutively, so rowid minus the first
+        rowid is a record's position among the records read. (Inside a transaction the
+        rowids of new rows start at a large offset, hence the subtraction.) That makes
+        its line for a CSV (whose header is line 1) or a Parquet file (whose first record
+        is row 1), until `number_csv_lines` corrects it for records the reader skipped
+        or that span lines.
+
+        Not `row_number() OVER ()` in the query that reads the file: DuckDB runs it, and
+        so the whole reading and validation, in one thread. Not a copy of the table with
+        the numbers either: one UPDATE of one column costs a fraction of that.
+        """
+        first, last, count = self.con.execute(
+            f"SELECT min(rowid), max(rowid), count(*) FROM {self.staged}"
+        ).fetchone()
+        if count == 0:
+            return
+        if last - first + 1 != count:
+            raise ReconciliationError(
+                f"{self.path}: staged rows are not numbered consecutively; "
+                "cannot tell their line numbers"
+            )
+        self.con.execute(f"UPDATE {self.staged} SET _source_line = rowid - {first} + {first_line}")
 
     def collect_malformed(self) -> int:
         """Gather the records DuckDB's CSV reader skipped, one row per line; return the count.
@@ -330,12 +351,12 @@ class _Loader:
         """Make `_source_line` the physical line of every record, and so `line` of every
         malformed one.
 
-        The staged table numbers the n-th record read n + 1. That is the line unless the
-        reader skipped malformed records before it, or a quoted value before it (or in it)
-        holds line breaks. A file with neither, almost every file, costs a scan for a
-        quote character at most. The others are numbered again from two small tables of
-        steps, one row per skipped record and per record holding line breaks, and the
-        staged table is written once more with the corrected numbers.
+        `number_records` numbered the n-th record read n + 1. That is its line unless the
+        reader skipped malformed records before it, or a quoted value before it holds
+        line breaks. A file with neither, almost every file, costs a scan for a quote
+        character at most. The others are numbered again from two small tables of steps,
+        one row per skipped record and per record holding line breaks; only the records
+        whose line moves are updated.
 
         Blank lines, which DuckDB skips without a trace, still shift later numbers.
         """
@@ -343,8 +364,8 @@ class _Loader:
         multi_line = _count_lines(self.read_path, quoted_only=True) not in (None, records + 1)
         if malformed == 0 and not multi_line:
             return
-        # Step 1, records skipped: the k-th skipped record (by line) comes before the kept
-        # records numbered line_k - k + 1 and later.
+        # Steps of records skipped: the k-th skipped record (by line) comes before the
+        # kept records numbered line_k - k + 1 and later.
         self.con.execute(
             f"""
             CREATE TEMP TABLE {self.skips} AS
@@ -353,7 +374,7 @@ class _Loader:
             GROUP BY ALL
             """
         )
-        # Step 2, line breaks: each record moves down by the line breaks inside the
+        # Steps of line breaks: each record moves down by the line breaks inside the
         # records before it, malformed ones included. Lines here count records.
         if multi_line:
             breaks = " + ".join(
@@ -396,19 +417,20 @@ class _Loader:
             )
         self.con.execute(
             f"""
-            CREATE TABLE {self.renumbered} AS
-            SELECT r.* EXCLUDE (record_line)
-                REPLACE ((r.record_line + coalesce(b.shift, 0))::bigint AS _source_line)
+            UPDATE {self.staged} AS t SET _source_line = n.line
             FROM (
-                SELECT t.*, t._source_line + coalesce(s.skipped, 0) AS record_line
-                FROM {self.staged} AS t
-                ASOF LEFT JOIN {self.skips} AS s ON t._source_line >= s.from_line
-            ) AS r
-            ASOF LEFT JOIN {self.shifts} AS b ON r.record_line > b.record_line
+                SELECT r.kept_line, r.record_line + coalesce(b.shift, 0) AS line
+                FROM (
+                    SELECT k._source_line AS kept_line,
+                        k._source_line + coalesce(s.skipped, 0) AS record_line
+                    FROM {self.staged} AS k
+                    ASOF LEFT JOIN {self.skips} AS s ON k._source_line >= s.from_line
+                ) AS r
+                ASOF LEFT JOIN {self.shifts} AS b ON r.record_line > b.record_line
+            ) AS n
+            WHERE t._source_line = n.kept_line AND n.line <> n.kept_line
             """
         )
-        self.con.execute(f"DROP TABLE {self.staged}")
-        self.con.execute(f"ALTER TABLE {self.renumbered} RENAME TO {sql_ident(self.staged_name)}")
 
     # ---- parents, duplicates, mapped codes: on the valid records of the staged table
 
