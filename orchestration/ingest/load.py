@@ -16,7 +16,7 @@ from orchestration.ingest.encoding import WINDOWS_1252
 from orchestration.ingest.errors import ReconciliationError, SourceFileError
 from orchestration.ingest.excel import ExcelSheet, read_sheet
 from orchestration.ingest.files import _file_format
-from orchestration.ingest.loader import _Loader
+from orchestration.ingest.loader import _Loader, staged_table
 from orchestration.ingest.mapping import TableMapping
 from orchestration.ingest.schema import RAW_SCHEMA, _raw_table_ddl, ensure_raw_schema
 from orchestration.ingest.validation import _parents
@@ -156,6 +156,8 @@ def load_no_file(
     con.begin()
     try:
         con.execute(_raw_table_ddl(table))
+        # What a load of an earlier file left if it was killed half-way.
+        con.execute(f"DROP TABLE IF EXISTS {staged_table(table)}")
         con.execute(
             f"DELETE FROM {RAW_SCHEMA}.ingest_rejects WHERE source_table = {sql_str(table.name)}"
         )

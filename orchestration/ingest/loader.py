@@ -40,6 +40,11 @@ _LONG_LINE_BYTES = 1 << 26
 _VERDICT_COLUMNS = ("_reason", "_reject_column", "_reject_value")
 
 
+def staged_table(table: SourceTable) -> str:
+    """The staged table of a load of `table` (see `_Loader`), schema-qualified."""
+    return f"{RAW_SCHEMA}.{sql_ident(f'_ingest_{table.name}')}"
+
+
 def _first_error_line(message: str) -> str:
     return message.strip().splitlines()[0] if message.strip() else message
 
@@ -75,7 +80,7 @@ class _Loader:
         self.max_line_size: int | None = None  # None: DuckDB's default
         self._scratch: Path | None = None
         prefix = f"_ingest_{table.name}"
-        self.staged = f"{RAW_SCHEMA}.{sql_ident(prefix)}"
+        self.staged = staged_table(table)
         self.csv_errors = f"{prefix}_csv_errors"
         self.csv_scans = f"{prefix}_csv_scans"
         self.malformed = f"{prefix}_malformed"
