@@ -359,9 +359,9 @@ class _Loader:
         `number_records` numbered the n-th record read n + 1. That is its line unless the
         reader skipped malformed records before it, or a quoted value before it holds
         line breaks. A file with neither, almost every file, costs a scan for a quote
-        character, and a count of its lines if it holds one. The others are numbered again from two small tables of steps,
-        one row per skipped record and per record holding line breaks; only the records
-        whose line moves are updated.
+        character, and a count of its lines if it holds one. The others are numbered
+        again from two small tables of steps, one row per skipped record and per record
+        holding line breaks; only the records whose line moves are updated.
 
         Blank lines, which DuckDB skips without a trace, still shift later numbers.
         """
