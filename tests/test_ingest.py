@@ -916,22 +916,3 @@ def test_an_optional_file_that_is_not_there_loads_no_rows(con, tmp_path):
     ) == [("none", 0)]
     with pytest.raises(SourceFileError, match="required"):
         load_no_file(con, RELATIONS, tmp_path)
-
-
-def test_a_load_leaves_no_staged_table_behind(con, tmp_path):
-    """Records are staged in raw._ingest_<table>, which becomes raw.<table>: after a load,
-    good or failed, and after a file-less load following a killed one, none is left."""
-    staged = (
-        "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE '\\_ingest\\_%' ESCAPE '\\'"
-    )
-    text = RELATIONS_HEADER + "\nR1,A,,,,,,,,,,2024-01-01\nR1,B,,,,,,,,,,2024-01-01\n"
-    load(con, RELATIONS, write_source(tmp_path, RELATIONS, text))
-    assert rows(con, staged) == []
-    bad = write_source(tmp_path / "bad", RELATIONS, RELATIONS_HEADER + '\nR1,"A,,,\nR2,B\n')
-    with pytest.raises(SourceFileError):
-        load(con, RELATIONS, bad)
-    assert rows(con, staged) == []
-    # A load of the absences killed half-way, then a night without the optional file.
-    con.execute("CREATE TABLE raw._ingest_crm_absences AS SELECT 1 AS x")
-    load_no_file(con, ABSENCES, tmp_path, loaded_at=LOADED_AT)
-    assert rows(con, staged) == []

@@ -29,11 +29,10 @@ A load, module by module: `mapping` reads the company's mapping; `files` finds t
 `csv_dialect` reads a CSV header (encoding, delimiter) and `columns` maps its names to the
 contract's (a Parquet file goes straight to `columns`; `excel` turns a sheet into rows of
 text first); `encoding` copies a Windows-1252 file to UTF-8; `loader` reads
-the file once into a staged table in `raw`, where the SQL of `validation` types and
-checks every value, then numbers the lines and judges parents and duplicates; `load`
-runs those steps and, in one transaction, renames the staged table to the raw table and
-writes the bookkeeping tables of `schema`. A new file format is a reader in `loader`
-that ends in the same validation SQL.
+the file into temporary tables, where the SQL of `validation` types and checks every
+value, and numbers, judges and writes the records; `load` runs those steps in one
+transaction into the tables of `schema`. A new file format is a reader in `loader` that
+ends in the same validation SQL.
 """
 
 from orchestration.ingest.errors import (

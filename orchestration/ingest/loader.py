@@ -1,6 +1,5 @@
-"""One load of one table, step by step: read and check every record into a staged table,
-number its lines, judge parents and duplicates, and hand the staged table over as the raw
-table."""
+"""One load of one table, step by step, in temporary tables: read, number the lines,
+judge parents and duplicates, write."""
 
 from __future__ import annotations
 
@@ -11,14 +10,14 @@ from pathlib import Path
 import duckdb
 
 from orchestration.ingest.columns import _ColumnLayout, _layout
-from orchestration.ingest.contract import RAW_SQL_TYPE, SourceTable
+from orchestration.ingest.contract import SourceTable
 from orchestration.ingest.csv_dialect import COMMA_DIALECT, CsvDialect
 from orchestration.ingest.encoding import UTF_8, WINDOWS_1252, _transcode_windows_1252
 from orchestration.ingest.errors import MappingError, ReconciliationError, SourceFileError
 from orchestration.ingest.excel import ExcelSheet
 from orchestration.ingest.files import _count_lines
 from orchestration.ingest.mapping import TableMapping
-from orchestration.ingest.schema import RAW_SCHEMA
+from orchestration.ingest.schema import RAW_SCHEMA, _raw_table_ddl
 from orchestration.ingest.validation import (
     _MAX_RAW_VALUE_CHARS,
     _WHITESPACE,
@@ -35,30 +34,13 @@ from orchestration.sql import scalar, sql_ident, sql_str
 # stays on the fast path because the reader's buffers grow with the limit.
 _LONG_LINE_BYTES = 1 << 26
 
-# The columns of the staged table that say why a record is rejected (NULL when it is not);
-# dropped before the staged table becomes the raw table.
-_VERDICT_COLUMNS = ("_reason", "_reject_column", "_reject_value")
-
-
-def staged_table(table: SourceTable) -> str:
-    """The staged table of a load of `table` (see `_Loader`), schema-qualified."""
-    return f"{RAW_SCHEMA}.{sql_ident(f'_ingest_{table.name}')}"
-
 
 def _first_error_line(message: str) -> str:
     return message.strip().splitlines()[0] if message.strip() else message
 
 
 class _Loader:
-    """One load of one table.
-
-    Every record read lands once, typed and judged, in the staged table
-    `raw._ingest_<table>`: the contract's columns, `_source_file`, `_source_line`, and
-    the verdict columns (`_VERDICT_COLUMNS`). It is written outside the transaction of
-    the load and becomes `raw.<table>` inside it by a rename (`publish`), so the rows
-    that load are written once, as a plain typed load writes them. Small helper tables
-    are temporary and named after the table; all are dropped at the end.
-    """
+    """One load of one table; temporary tables are named after it and dropped at the end."""
 
     def __init__(
         self,
@@ -80,28 +62,33 @@ class _Loader:
         self.max_line_size: int | None = None  # None: DuckDB's default
         self._scratch: Path | None = None
         prefix = f"_ingest_{table.name}"
-        self.staged = staged_table(table)
+        self.checked = f"{prefix}_checked"
+        self.numbered = f"{prefix}_numbered"
+        self.final = f"{prefix}_final"
+        self.dups = f"{prefix}_dups"
         self.csv_errors = f"{prefix}_csv_errors"
         self.csv_scans = f"{prefix}_csv_scans"
         self.malformed = f"{prefix}_malformed"
         self.newlines = f"{prefix}_newlines"
-        self.skips = f"{prefix}_skips"
         self.shifts = f"{prefix}_shifts"
+        self.lined = f"{prefix}_lined"
         self.orphans = f"{prefix}_orphans"
-        self.dups = f"{prefix}_dups"
-        self.rejects = f"{prefix}_rejects"
+        self.adopted = f"{prefix}_adopted"
         self.sheet = f"{prefix}_sheet"
         self.temp_tables = (
             self.sheet,
+            self.checked,
+            self.numbered,
+            self.final,
+            self.dups,
             self.csv_errors,
             self.csv_scans,
             self.malformed,
             self.newlines,
-            self.skips,
             self.shifts,
+            self.lined,
             self.orphans,
-            self.dups,
-            self.rejects,
+            self.adopted,
             f"{self.csv_errors}_again",
             f"{self.csv_scans}_again",
         )
@@ -112,10 +99,9 @@ class _Loader:
             return expression
         return self.mapping.value_sql(column, expression)
 
-    def drop_work_tables(self) -> None:
+    def drop_temp_tables(self) -> None:
         for name in self.temp_tables:
             self.con.execute(f"DROP TABLE IF EXISTS temp.{name}")
-        self.con.execute(f"DROP TABLE IF EXISTS {self.staged}")
 
     def remove_scratch(self) -> None:
         if self._scratch is not None:
@@ -139,10 +125,10 @@ class _Loader:
         self.read_path = copy
         self.encoding = WINDOWS_1252
 
-    # ---- reading: each fills the staged table, one row per record read
+    # ---- reading: each produces the table `checked`, one row per record in file order
 
     def read_csv(self, dialect: CsvDialect, layout: _ColumnLayout) -> None:
-        """Read the CSV into the staged table; read again when the file turns out to need it.
+        """Read the CSV into `checked`; read again when the file turns out to need it.
 
         The first reading assumes what almost every file is, UTF-8 with lines under
         DuckDB's default maximum, so those files are read once at full speed.
@@ -167,11 +153,7 @@ class _Loader:
     ) -> str:
         """The `read_csv` call: every field as text, c0..cn; reader errors to `rejects`.
 
-        Every field is read as text, not as the contract's type: DuckDB's typed reader
-        accepts what the contract refuses (`2026-4-1` as a date, `24:00` as midnight,
-        `1e3` or `0x10` as a number, `t` as a boolean) and cannot tell a value's cleaned
-        text from its own reading. `rejects` names DuckDB's two temporary tables: the
-        errors, and the scans.
+        `rejects` names DuckDB's two temporary tables: the errors, and the scans.
         """
         line_size = "" if self.max_line_size is None else f"max_line_size = {self.max_line_size},"
         columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(layout.field_count))
@@ -189,7 +171,7 @@ class _Loader:
         """
 
     def _scan_csv(self, dialect: CsvDialect, layout: _ColumnLayout) -> None:
-        for name in (self.csv_errors, self.csv_scans):
+        for name in (self.checked, self.csv_errors, self.csv_scans):
             self.con.execute(f"DROP TABLE IF EXISTS temp.{name}")
         values = ", ".join(
             f"{self._value_sql(name, f'c{layout.positions[name]}')} AS v{i}"
@@ -198,12 +180,12 @@ class _Loader:
             for i, name in enumerate(self.table.column_names)
         )
         reader = self._read_csv_sql(dialect, layout, (self.csv_errors, self.csv_scans))
-        source_sql = f"SELECT NULL::bigint AS _source_line, {values} FROM {reader}"
+        source_sql = f"SELECT {values} FROM {reader}"
         # Malformed records (too many or too few fields, an unterminated quote, a line
         # over the maximum size) do not fail the load: DuckDB's `store_rejects` skips
         # them and notes their line, and they become rejects like any invalid value.
-        # Only problems that make the whole file suspect raise (see `check_runaway_quote`).
-        self._create_staged(source_sql, dialect)
+        # Only problems that make the whole file suspect raise (see `collect_malformed`).
+        self._create_checked(source_sql, dialect)
 
     def read_parquet(self) -> tuple[str, ...]:
         try:
@@ -225,21 +207,16 @@ class _Loader:
                 continue
             as_text = _parquet_value_as_text(names[position], types[position], column)
             values.append(f"{self._value_sql(column.name, as_text)} AS v{i}")
-        source_sql = (
-            f"SELECT NULL::bigint AS _source_line, {', '.join(values)} "
-            f"FROM read_parquet({sql_str(self.source_file)})"
-        )
+        source_sql = f"SELECT {', '.join(values)} FROM read_parquet({sql_str(self.source_file)})"
         # Parquet values were cast to text by DuckDB, which always writes a decimal point.
-        self._create_staged(source_sql, COMMA_DIALECT)
+        self._create_checked(source_sql, COMMA_DIALECT)
         return layout.extra_columns
 
     def read_xlsx(self, sheet: ExcelSheet) -> tuple[str, ...]:
-        """Read the rows of an Excel sheet (`orchestration.ingest.excel`) into the staged
-        table.
+        """Read the rows of an Excel sheet (`orchestration.ingest.excel`) into `checked`.
 
         The cells arrive as the text of a comma-dialect CSV, so the validation is the
-        CSV's; each record keeps the row number Excel shows (the header's row and blank
-        rows included), so no numbering from the file's layout is needed.
+        CSV's; each record keeps the row number Excel shows (`_xlsx_line`).
         """
         layout = _layout(self.path, self.table, sheet.header, self.mapping)
         view = f"{self.sheet}_arrow"
@@ -254,30 +231,59 @@ class _Loader:
             else f"NULL::varchar AS v{i}"
             for i, name in enumerate(self.table.column_names)
         )
-        source_sql = f"SELECT _line AS _source_line, {values} FROM {self.sheet}"
-        self._create_staged(source_sql, COMMA_DIALECT)
+        source_sql = f"SELECT _line AS _xlsx_line, {values} FROM {self.sheet}"
+        self._create_checked(source_sql, COMMA_DIALECT, carry=("_xlsx_line",))
         return layout.extra_columns
 
-    def _create_staged(self, source_sql: str, dialect: CsvDialect) -> None:
-        """The staged table from `source_sql` (`_source_line` and text columns v0..vn):
-        typed columns under the contract's names, the file, the line, and the verdict.
-
-        The line of a CSV or Parquet record is not known yet (NULL): `number_records`
-        fills it in.
-        """
-        typed = ", ".join(
-            f"t{i}::{RAW_SQL_TYPE[column.type]} AS {sql_ident(column.name)}"
-            for i, column in enumerate(self.table.columns)
+    def number_xlsx_rows(self) -> str:
+        """SQL for `checked` with `_line`, the Excel row number each record came from."""
+        return (
+            f"SELECT * EXCLUDE (_xlsx_line), rowid AS _row, _xlsx_line AS _line FROM {self.checked}"
         )
-        validated = _validation_sql(self.table, source_sql, dialect, carry=("_source_line",))
+
+    def check_unmapped_values(self, final_sql: str) -> None:
+        """A coded column the mapping gives codes for must have every file value mapped.
+
+        A value that is neither in the mapping nor a contract value is a gap in the
+        mapping, not a bad row: the load fails naming the mapping line and the file.
+        """
+        if self.mapping is None:
+            return
+        problems = []
+        for column, values in self.mapping.values.items():
+            accepted = self.table.column(column).accepted_values
+            if accepted is None:
+                continue
+            typed = f"t{self.table.column_names.index(column)}"
+            rows = self.con.execute(
+                f"""
+                SELECT {typed}, count(*), min(_line)
+                FROM ({final_sql})
+                WHERE {typed} IS NOT NULL AND NOT {_one_of_sql(typed, accepted)}
+                GROUP BY ALL
+                ORDER BY min(_line)
+                LIMIT 10
+                """
+            ).fetchall()
+            if rows:
+                listed = ", ".join(
+                    f"{value!r} ({count} rows, first on line {line})" for value, count, line in rows
+                )
+                problems.append(
+                    f"{self.mapping.where(values.line)}: values.{column} does not map "
+                    f"{listed} in {self.path}; add them (expected one of "
+                    f"{', '.join(accepted)})"
+                )
+        if problems:
+            raise MappingError("; ".join(problems))
+
+    def _create_checked(
+        self, source_sql: str, dialect: CsvDialect, carry: tuple[str, ...] = ()
+    ) -> None:
         try:
             self.con.execute(
-                f"""
-                CREATE OR REPLACE TABLE {self.staged} AS
-                SELECT {typed}, {sql_str(self.source_file)} AS _source_file, _source_line,
-                    {", ".join(_VERDICT_COLUMNS)}
-                FROM ({validated})
-                """
+                f"CREATE TEMP TABLE {self.checked} AS "
+                + _validation_sql(self.table, source_sql, dialect, carry)
             )
         except duckdb.Error as error:
             # Errors from the scan itself, which stop the whole file.
@@ -287,40 +293,8 @@ class _Loader:
                 message += " (often mixed line endings: some lines end in CRLF, others in LF)"
             raise SourceFileError(f"{self.path}: cannot be read: {message}") from error
 
-    # ---- line numbers, and malformed records (CSV)
-
-    def number_records(self, first_line: int) -> None:
-        """Number the records of the staged table from `first_line` in file order.
-
-        DuckDB keeps insertion order (`load_table` makes sure `preserve_insertion_order`
-        is on) and numbers the rows of a new table consecutively, so rowid minus the first
-        rowid is a record's position among the records read. (Inside a transaction the
-        rowids of new rows start at a large offset, hence the subtraction.) That makes
-        its line for a CSV (whose header is line 1) or a Parquet file (whose first record
-        is row 1), until `number_csv_lines` corrects it for records the reader skipped
-        or that span lines.
-
-        Not `row_number() OVER ()` in the query that reads the file: DuckDB runs it, and
-        so the whole reading and validation, in one thread. Not a copy of the table with
-        the numbers either: one UPDATE of one column costs a fraction of that.
-        """
-        first, last, count = self.con.execute(
-            f"SELECT min(rowid), max(rowid), count(*) FROM {self.staged}"
-        ).fetchone()
-        if count == 0:
-            return
-        if last - first + 1 != count:
-            raise ReconciliationError(
-                f"{self.path}: staged rows are not numbered consecutively; "
-                "cannot tell their line numbers"
-            )
-        self.con.execute(f"UPDATE {self.staged} SET _source_line = rowid - {first} + {first_line}")
-
     def collect_malformed(self) -> int:
-        """Gather the records DuckDB's CSV reader skipped, one row per line; return the count.
-
-        `line` counts records, not physical lines, until `number_csv_lines` corrects it.
-        """
+        """Gather the records DuckDB's CSV reader skipped, one row per line; return the count."""
         self.con.execute(
             f"""
             CREATE TEMP TABLE {self.malformed} AS
@@ -352,60 +326,85 @@ class _Loader:
                 "on that line; the rest of the file cannot be read reliably"
             )
 
-    def number_csv_lines(self, dialect: CsvDialect, layout: _ColumnLayout, malformed: int) -> None:
-        """Make `_source_line` the physical line of every record, and so `line` of every
-        malformed one.
+    # ---- line numbers, duplicates, and the final verdict per record
 
-        `number_records` numbered the n-th record read n + 1. That is its line unless the
-        reader skipped malformed records before it, or a quoted value before it holds
-        line breaks. A file with neither, almost every file, costs a scan for a quote
-        character, and a count of its lines if it holds one. The others are numbered
-        again from two small tables of steps, one row per skipped record and per record
-        holding line breaks; only the records whose line moves are updated.
+    def number_rows(self, first_line: int, malformed: int) -> str:
+        """SQL for `checked` with `_line`, the line number of each record in the file.
+
+        DuckDB keeps insertion order (`load_table` makes sure `preserve_insertion_order`
+        is on) and numbers the rows of a new table consecutively, so rowid minus the first
+        rowid is the record's position among the records the reader kept. (Inside a
+        transaction the rowids of new rows start at a large offset, hence the subtraction;
+        `_row_base` checks they are consecutive.) For a CSV the header is line 1, so the
+        line is that position + 2, plus the number of malformed records the reader skipped
+        before it. For Parquet it is the 1-based row number.
+
+        `row_number() OVER ()` would give the position too, but DuckDB evaluates it in a
+        single thread, which halves the load speed.
+
+        This counts records, not physical lines: `physical_lines` corrects the numbers
+        when a quoted value spans lines. `_row` is the rowid in `checked`.
+        """
+        offset = first_line - self._row_base()
+        if malformed == 0:
+            return f"SELECT *, rowid AS _row, rowid + {offset} AS _line FROM {self.checked}"
+        # The k-th skipped record (by line) comes after the kept records with a rowid of
+        # at least line_k - 1 - k. An ASOF join finds, for each kept record, how many
+        # skipped ones precede it. Materialised once: three statements read it.
+        self.con.execute(
+            f"""
+            CREATE TEMP TABLE {self.numbered} AS
+            SELECT c.*, c.rowid AS _row, c.rowid + {offset} + coalesce(s.skipped, 0) AS _line
+            FROM {self.checked} AS c
+            ASOF LEFT JOIN (
+                SELECT line - 1 - k AS from_row, max(k) AS skipped
+                FROM (SELECT line, row_number() OVER (ORDER BY line) AS k FROM {self.malformed})
+                GROUP BY ALL
+            ) AS s ON c.rowid + {offset - first_line} >= s.from_row
+            """
+        )
+        return f"SELECT * FROM {self.numbered}"
+
+    def physical_lines(
+        self, numbered_sql: str, dialect: CsvDialect, layout: _ColumnLayout, malformed: int
+    ) -> str:
+        """`numbered_sql` with physical line numbers, also for files with multi-line values.
+
+        A quoted value holding line breaks makes its record span several lines, and the
+        record numbers of every later record fall behind. Those files are found by
+        comparing the lines of the file with the records read; only they pay for reading
+        the file again to count the line breaks inside each record. The numbers of
+        malformed records (`malformed`) are corrected in place.
 
         Blank lines, which DuckDB skips without a trace, still shift later numbers.
         """
-        records = scalar(self.con, f"SELECT count(*) FROM {self.staged}") + malformed
-        multi_line = _count_lines(self.read_path, quoted_only=True) not in (None, records + 1)
-        if malformed == 0 and not multi_line:
-            return
-        # Steps of records skipped: the k-th skipped record (by line) comes before the
-        # kept records numbered line_k - k + 1 and later.
-        self.con.execute(
-            f"""
-            CREATE TEMP TABLE {self.skips} AS
-            SELECT line - k + 1 AS from_line, max(k) AS skipped
-            FROM (SELECT line, row_number() OVER (ORDER BY line) AS k FROM {self.malformed})
-            GROUP BY ALL
-            """
+        records = scalar(self.con, f"SELECT count(*) FROM {self.checked}") + malformed
+        if _count_lines(self.read_path, quoted_only=True) in (None, records + 1):
+            return numbered_sql
+        breaks = " + ".join(
+            f"coalesce(strlen(c{i}) - strlen(replace(c{i}, chr(10), '')), 0)"
+            for i in range(layout.field_count)
         )
-        # Steps of line breaks: each record moves down by the line breaks inside the
-        # records before it, malformed ones included. Lines here count records.
-        if multi_line:
-            breaks = " + ".join(
-                f"coalesce(strlen(c{i}) - strlen(replace(c{i}, chr(10), '')), 0)"
-                for i in range(layout.field_count)
-            )
-            again = (f"{self.csv_errors}_again", f"{self.csv_scans}_again")
-            self.con.execute(
-                f"""
-                CREATE TEMP TABLE {self.newlines} AS
-                SELECT * FROM (
-                    SELECT row_number() OVER () + 1 AS kept_line, {breaks} AS breaks
-                    FROM {self._read_csv_sql(dialect, layout, again)}
-                ) WHERE breaks > 0
-                """
-            )
-        else:
-            self.con.execute(f"CREATE TEMP TABLE {self.newlines} (kept_line bigint, breaks bigint)")
+        again = (f"{self.csv_errors}_again", f"{self.csv_scans}_again")
+        self.con.execute(
+            f"CREATE TEMP TABLE {self.newlines} AS SELECT {breaks} AS breaks "
+            f"FROM {self._read_csv_sql(dialect, layout, again)}"
+        )
+        newlines_base = self._row_base(self.newlines)
+        # Each record moves down by the line breaks inside the records before it.
         self.con.execute(
             f"""
             CREATE TEMP TABLE {self.shifts} AS
-            SELECT record_line, (sum(breaks) OVER (ORDER BY record_line))::bigint AS shift
+            SELECT
+                record_line,
+                coalesce(sum(breaks) OVER (
+                    ORDER BY record_line ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+                ), 0) AS shift
             FROM (
-                SELECT n.kept_line + coalesce(s.skipped, 0) AS record_line, n.breaks
-                FROM {self.newlines} AS n
-                ASOF LEFT JOIN {self.skips} AS s ON n.kept_line >= s.from_line
+                SELECT n._line AS record_line, w.breaks
+                FROM ({numbered_sql}) AS n
+                JOIN {self.newlines} AS w
+                    ON n._row - {self._row_base()} = w.rowid - {newlines_base}
                 UNION ALL
                 SELECT line, strlen(csv_line) - strlen(replace(csv_line, chr(10), ''))
                 FROM {self.malformed}
@@ -414,196 +413,165 @@ class _Loader:
         )
         if malformed:
             self.con.execute(
-                f"""
-                UPDATE {self.malformed} AS m SET line = m.line + coalesce((
-                    SELECT max(s.shift) FROM {self.shifts} AS s WHERE s.record_line < m.line
-                ), 0)
-                """
+                f"UPDATE {self.malformed} SET line = line + s.shift FROM {self.shifts} AS s "
+                f"WHERE {self.malformed}.line = s.record_line"
             )
         self.con.execute(
             f"""
-            UPDATE {self.staged} AS t SET _source_line = n.line
-            FROM (
-                SELECT r.kept_line, r.record_line + coalesce(b.shift, 0) AS line
-                FROM (
-                    SELECT k._source_line AS kept_line,
-                        k._source_line + coalesce(s.skipped, 0) AS record_line
-                    FROM {self.staged} AS k
-                    ASOF LEFT JOIN {self.skips} AS s ON k._source_line >= s.from_line
-                ) AS r
-                ASOF LEFT JOIN {self.shifts} AS b ON r.record_line > b.record_line
-            ) AS n
-            WHERE t._source_line = n.kept_line AND n.line <> n.kept_line
+            CREATE TEMP TABLE {self.lined} AS
+            SELECT n.* REPLACE (n._line + s.shift AS _line)
+            FROM ({numbered_sql}) AS n
+            JOIN {self.shifts} AS s ON n._line = s.record_line
             """
         )
+        return f"SELECT * FROM {self.lined}"
 
-    # ---- parents, duplicates, mapped codes: on the valid records of the staged table
+    def _row_base(self, table: str | None = None) -> int:
+        """The first rowid of `table` (`checked`), after checking rowids are consecutive."""
+        first, last, count = self.con.execute(
+            f"SELECT min(rowid), max(rowid), count(*) FROM {table or self.checked}"
+        ).fetchone()
+        if count == 0:
+            return 0
+        if last - first + 1 != count:
+            raise ReconciliationError(
+                f"{self.path}: staged rows are not numbered consecutively; "
+                "cannot tell their line numbers"
+            )
+        return first
 
-    def reject_orphans(self) -> None:
-        """Reject the records whose parent is unknown.
+    def reject_orphans(self, numbered_sql: str) -> str:
+        """`numbered_sql` with the records whose parent is unknown rejected.
 
         Only records valid so far are checked, so a record reports its own bad value
-        first. The first unknown parent in contract order wins.
+        first. Runs after numbering because the check is a join, which would lose the
+        file order of the first reading.
         """
         if not self.parents:
-            return
+            return numbered_sql
         # The parent's key is required, so the list holds no NULL and NOT IN is plain
-        # set membership, one hash join.
+        # set membership, one hash join. The first unknown parent in contract order wins.
         unknown = [
-            (k, sql_ident(column), column, parent)
+            (k, f"t{self.table.column_names.index(column)}", column, parent)
             for k, (column, parent) in enumerate(self.parents.items())
         ]
         tests = ", ".join(
-            f"{c}, {c} NOT IN ({p.keys_sql}) AS _unknown{k}" for k, c, _, p in unknown
+            f"{t}, {t} NOT IN ({p.keys_sql}) AS _unknown{k}" for k, t, _, p in unknown
         )
         reason = " ".join(f"WHEN _unknown{k} THEN {sql_str(p.reason)}" for k, _, _, p in unknown)
         column = " ".join(f"WHEN _unknown{k} THEN {sql_str(name)}" for k, _, name, _ in unknown)
-        value = " ".join(f"WHEN _unknown{k} THEN {c}::varchar" for k, c, _, _ in unknown)
+        value = " ".join(f"WHEN _unknown{k} THEN {t}::varchar" for k, t, _, _ in unknown)
         self.con.execute(
             f"""
             CREATE TEMP TABLE {self.orphans} AS
             SELECT
-                _source_line,
+                _row,
                 CASE {reason} END AS _reason,
                 CASE {column} END AS _reject_column,
                 left(CASE {value} END, {_MAX_RAW_VALUE_CHARS}) AS _reject_value
-            FROM (SELECT _source_line, {tests} FROM {self.staged} WHERE _reason IS NULL)
+            FROM (SELECT _row, {tests} FROM ({numbered_sql}) WHERE _reason IS NULL)
             WHERE {" OR ".join(f"_unknown{k}" for k, *_ in unknown)}
             """
         )
-        self._judge(self.orphans)
+        if scalar(self.con, f"SELECT count(*) FROM {self.orphans}") == 0:
+            return numbered_sql
+        self.con.execute(
+            f"""
+            CREATE TEMP TABLE {self.adopted} AS
+            SELECT n.* REPLACE (
+                coalesce(o._reason, n._reason) AS _reason,
+                coalesce(o._reject_column, n._reject_column) AS _reject_column,
+                coalesce(o._reject_value, n._reject_value) AS _reject_value
+            )
+            FROM ({numbered_sql}) AS n
+            LEFT JOIN {self.orphans} AS o ON n._row = o._row
+            """
+        )
+        return f"SELECT * FROM {self.adopted}"
 
-    def judge_duplicates(self) -> None:
-        """Reject every later occurrence of a key.
+    def judge_duplicates(self, numbered_sql: str) -> str:
+        """SQL for every record with its line and final verdict (`_reason`, `_duplicate`).
 
-        The first occurrence of a key by line is kept. Only records whose values are valid
-        take part, so a broken first occurrence does not cost the valid second one its
-        place.
+        The first occurrence of a key by line is kept, later ones are rejected. Only
+        records whose values are valid take part, so a broken first occurrence does not
+        cost the valid second one its place.
         """
-        keys = [sql_ident(name) for name in self.table.key]
-        key_list = ", ".join(keys)
+        keys = [self.table.column_names.index(name) for name in self.table.key]
+        key_list = ", ".join(f"t{i}" for i in keys)
         self.con.execute(
             f"""
             CREATE TEMP TABLE {self.dups} AS
-            SELECT {key_list}, min(_source_line) AS _first_line
-            FROM {self.staged}
+            SELECT {key_list}, min(_line) AS _first_line
+            FROM ({numbered_sql})
             WHERE _reason IS NULL
             GROUP BY ALL
             HAVING count(*) > 1
             """
         )
         if scalar(self.con, f"SELECT count(*) FROM {self.dups}") == 0:
-            return  # the common case: nothing joins the staged table
-        on = " AND ".join(f"t.{key} = d.{key}" for key in keys)
-        key_values = ", ".join(f"t.{key}::varchar" for key in keys)
+            # The common case: no join, and no copy of what may be tens of millions of rows.
+            return f"SELECT *, false AS _duplicate FROM ({numbered_sql})"
+        on = " AND ".join(f"r.t{i} = d.t{i}" for i in keys)
         self.con.execute(
             f"""
-            CREATE OR REPLACE TEMP TABLE {self.dups} AS
+            CREATE TEMP TABLE {self.final} AS
             SELECT
-                t._source_line,
-                'duplicate key' AS _reason,
-                {sql_str(", ".join(self.table.key))} AS _reject_column,
-                left(concat_ws(', ', {key_values}), {_MAX_RAW_VALUE_CHARS}) AS _reject_value
-            FROM {self.staged} AS t
-            JOIN {self.dups} AS d ON {on}
-            WHERE t._reason IS NULL AND t._source_line > d._first_line
+                r.* EXCLUDE (_reason),
+                coalesce(
+                    r._reason,
+                    CASE WHEN r._line > d._first_line THEN 'duplicate key' END
+                ) AS _reason,
+                r._reason IS NULL AND coalesce(r._line > d._first_line, false) AS _duplicate
+            FROM ({numbered_sql}) AS r
+            LEFT JOIN {self.dups} AS d ON {on}
             """
         )
-        self._judge(self.dups)
+        return f"SELECT * FROM {self.final}"
 
-    def _judge(self, verdicts: str) -> None:
-        """Write `verdicts` (`_source_line` and the verdict columns) into the staged table."""
-        if scalar(self.con, f"SELECT count(*) FROM {verdicts}") == 0:
-            return
-        assignments = ", ".join(f"{name} = v.{name}" for name in _VERDICT_COLUMNS)
+    # ---- writing
+
+    def write_raw_table(self, final_sql: str) -> None:
+        self.con.execute(_raw_table_ddl(self.table))
+        typed = ", ".join(f"t{i}" for i in range(len(self.table.columns)))
         self.con.execute(
-            f"UPDATE {self.staged} AS t SET {assignments} FROM {verdicts} AS v "
-            "WHERE t._source_line = v._source_line"
+            f"INSERT INTO {RAW_SCHEMA}.{sql_ident(self.table.name)} "
+            f"SELECT {typed}, {sql_str(self.source_file)}, _line FROM ({final_sql}) "
+            "WHERE _reason IS NULL"
         )
 
-    def check_unmapped_values(self) -> None:
-        """A coded column the mapping gives codes for must have every file value mapped.
-
-        A value that is neither in the mapping nor a contract value is a gap in the
-        mapping, not a bad row: the load fails naming the mapping line and the file.
-        """
-        if self.mapping is None:
-            return
-        problems = []
-        for column, values in self.mapping.values.items():
-            accepted = self.table.column(column).accepted_values
-            if accepted is None:
-                continue
-            typed = sql_ident(column)
-            rows = self.con.execute(
-                f"""
-                SELECT {typed}, count(*), min(_source_line)
-                FROM {self.staged}
-                WHERE {typed} IS NOT NULL AND NOT {_one_of_sql(typed, accepted)}
-                GROUP BY ALL
-                ORDER BY min(_source_line)
-                LIMIT 10
-                """
-            ).fetchall()
-            if rows:
-                listed = ", ".join(
-                    f"{value!r} ({count} rows, first on line {line})" for value, count, line in rows
-                )
-                problems.append(
-                    f"{self.mapping.where(values.line)}: values.{column} does not map "
-                    f"{listed} in {self.path}; add them (expected one of "
-                    f"{', '.join(accepted)})"
-                )
-        if problems:
-            raise MappingError("; ".join(problems))
-
-    # ---- the verdict out of the staged table, and the staged table in as the raw table
-
-    def set_rejects_aside(self, malformed: int) -> int:
-        """Move the rejected records out of the staged table into a temporary table
-        (line, column, value, reason), leaving the rows that load; return the records read.
-        """
-        records = scalar(self.con, f"SELECT count(*) FROM {self.staged}")
-        self.con.execute(
-            f"""
-            CREATE TEMP TABLE {self.rejects} AS
-            SELECT _source_line AS line, _reject_column AS column_name,
-                _reject_value AS raw_value, _reason AS reason
-            FROM {self.staged}
-            WHERE _reason IS NOT NULL
-            """
-        )
-        if malformed:
-            self.con.execute(
-                f"""
-                INSERT INTO {self.rejects}
-                SELECT
-                    line, NULL,
-                    left(trim(csv_line, {sql_str(_WHITESPACE)}), {_MAX_RAW_VALUE_CHARS}),
-                    'malformed row: ' || lower(error_type) || ' (' || error_message || ')'
-                FROM {self.malformed}
-                """
-            )
-        if scalar(self.con, f"SELECT count(*) FROM {self.rejects}") > malformed:
-            self.con.execute(f"DELETE FROM {self.staged} WHERE _reason IS NOT NULL")
-        for name in _VERDICT_COLUMNS:
-            self.con.execute(f"ALTER TABLE {self.staged} DROP COLUMN {name}")
-        return records + malformed
-
-    def publish(self) -> None:
-        """The staged table becomes `raw.<table>`, with the table's rejects; runs inside
-        the caller's transaction."""
-        self.con.execute(f"DROP TABLE IF EXISTS {RAW_SCHEMA}.{sql_ident(self.table.name)}")
-        self.con.execute(f"ALTER TABLE {self.staged} RENAME TO {sql_ident(self.table.name)}")
+    def write_rejects(self, final_sql: str) -> None:
         self.con.execute(
             f"DELETE FROM {RAW_SCHEMA}.ingest_rejects "
             f"WHERE source_table = {sql_str(self.table.name)}"
         )
+        key_names = ", ".join(self.table.key)
+        key_values = ", ".join(
+            f"t{self.table.column_names.index(name)}::varchar" for name in self.table.key
+        )
         self.con.execute(
             f"""
             INSERT INTO {RAW_SCHEMA}.ingest_rejects
-            SELECT {sql_str(self.table.name)}, {sql_str(self.source_file)}, line,
-                column_name, raw_value, reason
-            FROM {self.rejects}
+            SELECT
+                {sql_str(self.table.name)}, {sql_str(self.source_file)}, _line,
+                CASE WHEN _duplicate THEN {sql_str(key_names)} ELSE _reject_column END,
+                CASE WHEN _duplicate
+                    THEN left(concat_ws(', ', {key_values}), {_MAX_RAW_VALUE_CHARS})
+                    ELSE _reject_value END,
+                _reason
+            FROM ({final_sql})
+            WHERE _reason IS NOT NULL
+            """
+        )
+
+    def write_malformed_rejects(self) -> None:
+        whitespace = sql_str(_WHITESPACE)
+        self.con.execute(
+            f"""
+            INSERT INTO {RAW_SCHEMA}.ingest_rejects
+            SELECT
+                {sql_str(self.table.name)}, {sql_str(self.source_file)}, line, NULL,
+                left(trim(csv_line, {whitespace}), {_MAX_RAW_VALUE_CHARS}),
+                'malformed row: ' || lower(error_type) || ' (' || error_message || ')'
+            FROM {self.malformed}
             """
         )
