@@ -62,6 +62,8 @@ def format_details(rows: list[dict]) -> str:
                 f"\n[{scale}] dbt build on PostgreSQL: {row['seconds']} s, "
                 f"{row.get('ratio_to_duckdb')} x the DuckDB dbt_build"
             )
+        if row["stage"] == "scan_floor":
+            out.append(f"\n[{scale}] typed scan per file (median seconds): {row['tables']}")
         if row["stage"] == "ingest":
             out.append(f"\n[{scale}] ingest per table (median seconds): {row['tables']}")
             for statement in row.get("statements", []):

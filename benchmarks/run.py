@@ -6,6 +6,7 @@ Per scale it generates (or reuses) demo sources under data/bench/<scale>/sources
 times, each stage as its own process, the median of `--repeats` runs:
 
   generate        the demo generator (invoice lines per second)
+  scan_floor      every source file scanned once by the typed CSV reader (count(*))
   ingest          every source table through orchestration.ingest.load_table
   limit           the same marts from one DuckDB script: plain typed load + compiled models
   limit_load      ... its load part (what `ingest` is compared with)

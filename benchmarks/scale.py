@@ -18,6 +18,7 @@ from benchmarks.stages import (
     peer,
     postgres,
     refresh,
+    scan_floor,
     whatif,
 )
 from benchmarks.targets import add_ratios_and_targets
@@ -25,6 +26,7 @@ from benchmarks.targets import add_ratios_and_targets
 # Pipeline order: the order of a pass, and of the rows.
 PIPELINE = {
     "generate": generate,
+    "scan_floor": scan_floor,
     "ingest": ingest,
     "limit": limit,
     "dbt_build": dbt_build,

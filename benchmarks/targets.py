@@ -28,6 +28,11 @@ def add_ratios_and_targets(rows: dict[str, dict], scale: str) -> None:
         rows["ingest"]["ratio_to_limit"] = ratio(
             rows["ingest"]["seconds"], rows.get("limit_load", {}).get("seconds")
         )
+    # How close loading comes to the disk and the CSV parser (the `scan_floor` row).
+    floor = rows.get("scan_floor", {}).get("seconds")
+    for name in ("ingest", "limit_load"):
+        if name in rows and floor:
+            rows[name]["ratio_to_floor"] = ratio(rows[name]["seconds"], floor)
     if "dbt_build" in rows:
         rows["dbt_build"]["ratio_to_limit"] = ratio(
             rows["dbt_build"]["seconds"], rows.get("limit_models", {}).get("seconds")

@@ -199,3 +199,16 @@ def test_the_whatif_row_has_its_30_second_target_at_100k():
     rows = {"whatif": derived_row("whatif", "small", 5.0)}
     add_ratios_and_targets(rows, "small")
     assert "target" not in rows["whatif"]
+
+
+def test_ingest_and_the_plain_load_are_compared_with_the_scan_floor():
+    rows = {
+        "scan_floor": derived_row("scan_floor", "medium", 4.0),
+        "ingest": derived_row("ingest", "medium", 12.0),
+        "limit_load": derived_row("limit_load", "medium", 8.0),
+    }
+    add_ratios_and_targets(rows, "medium")
+    assert rows["ingest"]["ratio_to_limit"] == 1.5
+    assert rows["ingest"]["ratio_to_floor"] == 3.0
+    assert rows["limit_load"]["ratio_to_floor"] == 2.0
+    assert "scan_floor" in format_table(list(rows.values()))

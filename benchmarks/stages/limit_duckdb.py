@@ -40,8 +40,9 @@ def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def plain_load_sql(path: Path, table) -> str:
-    """CREATE TABLE AS over read_csv with every column typed by the contract."""
+def typed_read_csv_sql(path: Path, table) -> str:
+    """`read_csv(...)` of `path` with every column typed by the contract (other columns
+    as text): no validation, no rejects, no line numbers."""
     with path.open(newline="", encoding="utf-8-sig") as file:
         header = next(csv.reader(file))
     types = {column.name: RAW_SQL_TYPE[column.type] for column in table.columns}
@@ -49,9 +50,16 @@ def plain_load_sql(path: Path, table) -> str:
         f"{_quote(name)}: {_quote(types.get(name.strip().lower(), 'varchar'))}" for name in header
     )
     return (
-        f"CREATE OR REPLACE TABLE raw.{_ident(table.name)} AS SELECT * FROM read_csv("
-        f"{_quote(str(path))}, header = true, auto_detect = false, delim = ',', "
+        f"read_csv({_quote(str(path))}, header = true, auto_detect = false, delim = ',', "
         f"quote = '\"', escape = '\"', columns = {{{columns}}})"
+    )
+
+
+def plain_load_sql(path: Path, table) -> str:
+    """CREATE TABLE AS over read_csv with every column typed by the contract."""
+    return (
+        f"CREATE OR REPLACE TABLE raw.{_ident(table.name)} AS SELECT * FROM "
+        f"{typed_read_csv_sql(path, table)}"
     )
 
 
