@@ -75,6 +75,8 @@ def format_details(rows: list[dict]) -> str:
                 f"\n[{scale}] limit: slowest models: "
                 + ", ".join(f"{m['name']} {m['seconds']:.2f}" for m in row["top_models"][:6])
             )
+        if row["stage"] == "peer" and row.get("scope"):
+            out.append(f"\n[{scale}] pandas peer computes {row['scope']}: {row['computes']}")
         if row["stage"] == "peer" and row.get("consistency"):
             consistency = row["consistency"]
             state = "matches" if consistency.get("matches") else "DIFFERS FROM"

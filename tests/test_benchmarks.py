@@ -212,3 +212,14 @@ def test_ingest_and_the_plain_load_are_compared_with_the_scan_floor():
     assert rows["ingest"]["ratio_to_floor"] == 3.0
     assert rows["limit_load"]["ratio_to_floor"] == 2.0
     assert "scan_floor" in format_table(list(rows.values()))
+
+
+def test_the_peer_row_says_which_marts_it_computes_out_of_the_projects():
+    from benchmarks.stages.peer import CONSISTENCY_QUERIES, project_marts, scope
+
+    marts = project_marts()  # from dbt_project/target/manifest.json (make manifest)
+    assert "marts.visit_plan" in marts and "marts.customer_profitability" in marts
+    labelled = scope(marts)
+    assert labelled["computes"] == [mart for _, mart, _ in CONSISTENCY_QUERIES.values()]
+    assert set(labelled["computes"]) < set(marts)
+    assert labelled["scope"].startswith(f"core marts only: 5 of the {len(marts)} marts")

@@ -127,6 +127,31 @@ def check_peer(bench: ScaleBench, marts: Path) -> dict:
     }
 
 
+def project_marts() -> list[str]:
+    """The marts the dbt project (and so the limit and the refresh) builds, from its manifest."""
+    manifest = REPO_ROOT / "dbt_project" / "target" / "manifest.json"
+    if not manifest.exists():
+        return []
+    nodes = json.loads(manifest.read_text())["nodes"].values()
+    return sorted(
+        f"{node['schema']}.{node['name']}"
+        for node in nodes
+        if node["resource_type"] == "model" and node["schema"] == "marts"
+    )
+
+
+def scope(marts: list[str]) -> dict:
+    """What the peer computes next to what the limit computes: the peer is no like-for-like
+    comparison, and its row says so (`computes`, `scope`)."""
+    computes = [mart for _, mart, _ in CONSISTENCY_QUERIES.values()]
+    return {
+        "computes": computes,
+        "scope": f"core marts only: {len(computes)} of the {len(marts)} marts the limit and "
+        "the refresh build (the peer does no validation, scoring, payment behaviour, "
+        "data quality, history, compliance, campaigns or tests)",
+    }
+
+
 def rows(bench: ScaleBench) -> dict[str, dict]:
     if "peer" not in bench.stages:
         return {}
@@ -137,5 +162,6 @@ def rows(bench: ScaleBench) -> dict[str, dict]:
             for key in ("read", "compute", "write")
         },
         consistency=bench.peer_consistency,
+        **scope(project_marts()),
     )
     return {"peer": row}
