@@ -1,8 +1,10 @@
 {#-
-The checks of a scoring configuration: a criteria seed (criterion, direction, ...) and its
-bands seed (criterion, band, min_value, max_value, score). The customer rating
-(scoring_criteria, scoring_bands) and the prospect rating (prospect_scoring_criteria,
-prospect_scoring_bands) run the same checks: tests/assert_*scoring_bands_*.sql.
+The checks of a scoring configuration: a criteria seed (criterion, direction, ...), its
+bands seed (criterion, band, min_value, max_value, score) and the model that computes the
+criteria. The customer rating (scoring_criteria, scoring_bands,
+int_relations_criteria_unpivoted) and the prospect rating (prospect_scoring_criteria,
+prospect_scoring_bands, int_prospects_criteria_unpivoted) run the same checks:
+tests/assert_*scoring_bands_*.sql and tests/assert_*scoring_criteria_match_computed_values.sql.
 -#}
 
 {#- Every possible raw value of a criterion must fall in a band, or a known value would get
@@ -199,4 +201,62 @@ where
     (direction = 'higher_is_better' and next_score < score)
     or (direction = 'lower_is_better' and next_score > score)
 
+{% endmacro %}
+
+{#- Every criterion configured in the criteria seed is computed by the unpivoted model, and
+    every computed criterion is configured: a criterion in one place only would silently
+    drop out of the scores. The computed criteria are read twice: from the list the model
+    is generated from (`criteria_values`, the entries of `values_macro`, so the check also
+    bites on an empty warehouse, e.g. in CI) and from the model's rows. -#}
+{% macro scoring_criteria_match_computed_values(criteria, unpivoted, criteria_values, values_macro) %}
+{%- set code_criteria = [] -%}
+{%- for entry in criteria_values -%}
+{%- do code_criteria.append(entry.criterion) -%}
+{%- endfor %}
+
+with
+
+scoring_criteria as (
+
+    select * from {{ ref(criteria) }}
+
+),
+
+criteria_values as (
+
+    select * from {{ ref(unpivoted) }}
+
+),
+
+computed as (
+
+    select distinct criterion from criteria_values
+    {% for name in code_criteria %}
+    union all
+    select '{{ name }}' as criterion
+    {% endfor %}
+
+),
+
+compared as (
+
+    select
+        coalesce(configured.criterion, computed.criterion) as criterion,
+        case
+            when computed.criterion is null then 'configured but not computed'
+            else 'computed but not configured'
+        end as problem
+    from scoring_criteria as configured
+    full outer join computed
+        on configured.criterion = computed.criterion
+    where configured.criterion is null or computed.criterion is null
+
+)
+
+select distinct * from compared
+{%- if execute and code_criteria | length == 0 %}
+-- The criteria list is empty: fail rather than pass blindly.
+union all
+select '{{ values_macro }}' as criterion, 'no criteria in the macro' as problem
+{%- endif %}
 {% endmacro %}
