@@ -54,8 +54,8 @@ valued as (
 
 banded as (
 
-    -- min_value inclusive, max_value exclusive, empty = unbounded: a value exactly on a
-    -- boundary belongs to the upper band. A null raw value matches no band.
+    -- The band the raw value falls in (macros/rules/scoring_band.sql); a null raw value
+    -- matches no band.
     select
         valued.*,
         scoring_bands.band as matched_band,
@@ -66,8 +66,7 @@ banded as (
     left join scoring_bands
         on
             valued.criterion = scoring_bands.criterion
-            and (scoring_bands.min_value is null or valued.raw_value >= scoring_bands.min_value)
-            and (scoring_bands.max_value is null or valued.raw_value < scoring_bands.max_value)
+            and {{ value_in_scoring_band('valued.raw_value', 'scoring_bands') }}
 
 ),
 

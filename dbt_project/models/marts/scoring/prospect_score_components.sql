@@ -41,8 +41,8 @@ valued as (
 
 banded as (
 
-    -- min_value inclusive, max_value exclusive, empty = unbounded: a value exactly on a
-    -- boundary belongs to the upper band. A null raw value matches no band.
+    -- The band the raw value falls in (macros/rules/scoring_band.sql); a null raw value
+    -- matches no band.
     select
         valued.*,
         prospect_scoring_bands.band as matched_band,
@@ -53,14 +53,7 @@ banded as (
     left join prospect_scoring_bands
         on
             valued.criterion = prospect_scoring_bands.criterion
-            and (
-                prospect_scoring_bands.min_value is null
-                or valued.raw_value >= prospect_scoring_bands.min_value
-            )
-            and (
-                prospect_scoring_bands.max_value is null
-                or valued.raw_value < prospect_scoring_bands.max_value
-            )
+            and {{ value_in_scoring_band('valued.raw_value', 'prospect_scoring_bands') }}
 
 ),
 
