@@ -222,4 +222,4 @@ def test_the_peer_row_says_which_marts_it_computes_out_of_the_projects():
     labelled = scope(marts)
     assert labelled["computes"] == [mart for _, mart, _ in CONSISTENCY_QUERIES.values()]
     assert set(labelled["computes"]) < set(marts)
-    assert labelled["scope"].startswith(f"core marts only: 5 of the {len(marts)} marts")
+    assert labelled["scope"].startswith(f"core marts only: 4 of the {len(marts)} marts")

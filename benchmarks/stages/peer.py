@@ -39,11 +39,6 @@ CONSISTENCY_QUERIES = {
         "marts.service_level_proposals",
         "service_level_proposals",
     ),
-    "visit_plan": (
-        "select reason, within_capacity, count(*) from {} group by all order by all",
-        "marts.visit_plan",
-        "visit_plan",
-    ),
 }
 
 
@@ -148,7 +143,7 @@ def scope(marts: list[str]) -> dict:
         "computes": computes,
         "scope": f"core marts only: {len(computes)} of the {len(marts)} marts the limit and "
         "the refresh build (the peer does no validation, scoring, payment behaviour, "
-        "data quality, history, compliance, campaigns or tests)",
+        "visit planning, data quality, history, compliance, campaigns or tests)",
     }
 
 

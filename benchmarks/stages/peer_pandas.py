@@ -3,15 +3,16 @@
 `python -m benchmarks.stages.peer_pandas --sources DIR --seeds DIR --out DIR --as-of YYYY-MM-DD
 --parameters FILE`
 
-Implements docs/business-rules.md sections 1-4, 7 and 9 the way a competent pandas user
+Implements docs/business-rules.md sections 1-4 and 7 the way a competent pandas user
 would: read only the needed columns of the CSV exports with the pyarrow CSV engine, then
 vectorised merges, groupbys and sorts (no loops over rows), and write each result to
 Parquet. It computes: the ERP-customer link (CRM id, else KvK), revenue_12m with credit
 notes, relation kinds with needs_reactivation and is_lead, ABC classes, pyramid levels,
-service-level proposals and a visit plan ranked per salesperson within weekly capacity.
+and service-level proposals.
 
 It does less than the pipeline: no validation or rejects, no scoring, no payment
-behaviour, no data-quality marts, no history, no tests. Amounts are float64, as a
+behaviour, no visit plan (which since 2026-12-06 follows holidays, absences and the
+prospect rating), no data-quality marts, no history, no tests. Amounts are float64, as a
 pandas user would keep them. Thresholds are those of the build being compared (its
 `marts.rule_parameters`, written to a JSON file by the peer stage) and the seeds are read
 from `seeds/`.
@@ -43,8 +44,6 @@ class Rules:
     pyramid_pcts: tuple[tuple[str, float], ...]
     potential_high: float
     potential_medium: float
-    planning_horizon_weeks: int
-    prospect_follow_up_days: int
 
     @classmethod
     def from_parameters(cls, value: dict[str, str]) -> Rules:
@@ -60,8 +59,6 @@ class Rules:
             ),
             potential_high=float(value["potential_high"]),
             potential_medium=float(value["potential_medium"]),
-            planning_horizon_weeks=int(value["planning_horizon_weeks"]),
-            prospect_follow_up_days=int(value["prospect_follow_up_days"]),
         )
 
 
@@ -97,12 +94,6 @@ def load(sources: Path) -> dict[str, pd.DataFrame]:
             "crm/relations",
             ["relation_id", "name", "kvk_number", "account_manager_id", "estimated_annual_spend"],
             ("relation_id", "kvk_number", "account_manager_id"),
-        ),
-        "salespeople": read(
-            sources,
-            "crm/salespeople",
-            ["salesperson_id", "name", "visits_per_week"],
-            ("salesperson_id",),
         ),
         "activities": read(
             sources,
@@ -176,8 +167,6 @@ def relation_facts(
     activities = activities[activities["occurred_at"] < as_of + _DAY]
     two_way = activities[activities["activity_type"].isin(two_way_types)]
     last_two_way = two_way.groupby("relation_id")["occurred_at"].max().dt.normalize()
-    visits = activities[activities["activity_type"] == "visit"]
-    last_visit = visits.groupby("relation_id")["occurred_at"].max().dt.normalize()
 
     opportunities = data["opportunities"]
     opportunities = opportunities[opportunities["created_at"] < as_of + _DAY]
@@ -193,7 +182,6 @@ def relation_facts(
     facts["last_two_way_contact_date"] = facts[["last_two_way_activity", "last_quote"]].max(axis=1)
     facts["has_two_way_contact"] = facts["last_two_way_contact_date"].notna()
     facts["has_open_opportunity"] = has_open.reindex(facts.index, fill_value=False).astype(bool)
-    facts["last_visit_date"] = last_visit
     return facts
 
 
@@ -283,135 +271,12 @@ def service_level_proposals(
     return proposals
 
 
-def visit_plan(
-    kinds: pd.DataFrame,
-    proposals: pd.DataFrame,
-    salespeople: pd.DataFrame,
-    seeds: dict[str, pd.DataFrame],
-    as_of: pd.Timestamp,
-    rules: Rules,
-) -> pd.DataFrame:
-    first_week_start = as_of - pd.Timedelta(days=as_of.weekday()) + pd.Timedelta(days=7)
-    horizon_end = first_week_start + pd.Timedelta(days=7 * rules.planning_horizon_weeks - 1)
-    follow_up_before = as_of - pd.Timedelta(days=rules.prospect_follow_up_days)
-
-    assigned = (
-        kinds[
-            [
-                "relation_kind",
-                "needs_reactivation",
-                "is_lead",
-                "last_two_way_contact_date",
-                "last_visit_date",
-                "revenue_12m",
-                "account_manager_id",
-            ]
-        ]
-        .reset_index()
-        .merge(
-            salespeople.rename(columns={"salesperson_id": "account_manager_id"}),
-            on="account_manager_id",
-            how="inner",
-        )
-    )
-
-    # Customers: due, overdue or to be reactivated, by the norm of their service level.
-    capacities = seeds["service_level_capacities"][["service_level", "visits_per_year"]]
-    customers = assigned.merge(
-        proposals[["relation_id", "proposed_level"]], on="relation_id", how="inner"
-    ).merge(capacities, left_on="proposed_level", right_on="service_level", how="left")
-    interval = np.floor(
-        365.0 / customers["visits_per_year"].where(customers["visits_per_year"] > 0)
-    )
-    next_due = (customers["last_visit_date"] + pd.to_timedelta(interval, unit="D")).where(
-        customers["last_visit_date"].notna(), as_of
-    )
-    customers["next_due_date"] = next_due.where(interval.notna())
-    overdue = customers["next_due_date"] < first_week_start
-    customers["reason"] = _select(
-        [
-            customers["needs_reactivation"],
-            overdue,
-            customers["next_due_date"] <= horizon_end,
-        ],
-        ["reactivation", "overdue", "due"],
-        "",
-    )
-    customers = customers[customers["reason"] != ""]
-    customers["days_overdue"] = (first_week_start - customers["next_due_date"]).dt.days.clip(
-        lower=0
-    )
-
-    # Prospects: leads always, others without two-way contact for 90 days.
-    prospects = assigned[
-        (assigned["relation_kind"] == "prospect")
-        & (
-            assigned["is_lead"]
-            | assigned["last_two_way_contact_date"].isna()
-            | (assigned["last_two_way_contact_date"] < follow_up_before)
-        )
-    ].assign(reason="prospect_follow_up", service_level=None)
-
-    candidates = pd.concat([customers, prospects], ignore_index=True)
-    priorities = seeds["visit_reason_priorities"].set_index("reason")["reason_rank"]
-    reason = candidates["reason"]
-    candidates["reason_rank"] = reason.map(priorities).fillna(999_999)
-    candidates["overdue_sort_days"] = candidates["days_overdue"].where(reason == "overdue", 0)
-    candidates["due_sort_days"] = (candidates["next_due_date"] - first_week_start).dt.days.where(
-        reason == "due", 0
-    )
-    candidates["lead_sort_rank"] = ((reason == "prospect_follow_up") & ~candidates["is_lead"]) * 1
-    contact_age = (as_of - candidates["last_two_way_contact_date"]).dt.days.fillna(999_999)
-    candidates["contact_age_sort_days"] = contact_age.where(reason == "prospect_follow_up", 0)
-    candidates["service_level_sort_rank"] = (
-        candidates["service_level"].map({"A": 1, "B": 2, "C": 3}).fillna(4)
-    )
-    candidates["revenue_sort"] = candidates["revenue_12m"].fillna(0.0)
-    candidates = candidates.sort_values(
-        [
-            "account_manager_id",
-            "reason_rank",
-            "overdue_sort_days",
-            "due_sort_days",
-            "lead_sort_rank",
-            "contact_age_sort_days",
-            "service_level_sort_rank",
-            "revenue_sort",
-            "relation_id",
-        ],
-        ascending=[True, True, False, True, True, False, True, False, True],
-    )
-    candidates["priority"] = candidates.groupby("account_manager_id").cumcount() + 1
-    per_week = candidates["visits_per_week"].where(candidates["visits_per_week"] > 0)
-    week_index = np.floor((candidates["priority"] - 1) / per_week)
-    candidates["within_capacity"] = (week_index < rules.planning_horizon_weeks).fillna(False)
-    candidates["week_number"] = (week_index + 1).where(
-        candidates["within_capacity"], rules.planning_horizon_weeks
-    )
-    return candidates[
-        [
-            "account_manager_id",
-            "relation_id",
-            "relation_kind",
-            "reason",
-            "priority",
-            "week_number",
-            "within_capacity",
-            "service_level",
-            "next_due_date",
-            "revenue_12m",
-        ]
-    ].rename(columns={"account_manager_id": "salesperson_id"})
-
-
 def read_seeds(seeds_dir: Path) -> dict[str, pd.DataFrame]:
     seeds = {
         name: pd.read_csv(seeds_dir / f"{name}.csv")
         for name in (
             "activity_types",
             "service_level_matrix",
-            "service_level_capacities",
-            "visit_reason_priorities",
         )
     }
     return seeds
@@ -431,7 +296,6 @@ def run(sources: Path, seeds_dir: Path, out: Path, as_of: pd.Timestamp, rules: R
     pyramid = customer_pyramid(kinds, rules)
     matrix = data["seeds"]["service_level_matrix"]
     proposals = service_level_proposals(kinds, abc, matrix, rules)
-    plan = visit_plan(kinds, proposals, data["salespeople"], data["seeds"], as_of, rules)
     timings["compute"] = time.perf_counter() - step
 
     step = time.perf_counter()
@@ -443,7 +307,6 @@ def run(sources: Path, seeds_dir: Path, out: Path, as_of: pd.Timestamp, rules: R
     abc.to_parquet(out / "customer_abc.parquet", index=False)
     pyramid.to_parquet(out / "customer_pyramid.parquet", index=False)
     proposals.to_parquet(out / "service_level_proposals.parquet", index=False)
-    plan.to_parquet(out / "visit_plan.parquet", index=False)
     timings["write"] = time.perf_counter() - step
     timings["seconds"] = time.perf_counter() - started
     return timings
