@@ -551,9 +551,10 @@ def test_booleans_and_timestamps(con, tmp_path):
 
 
 def test_values_duckdb_casts_leniently_are_judged_by_the_contract(con, tmp_path):
-    # A value equal to its own cast back to text skips the format check
-    # (validation._canonical_first); everything DuckDB would also accept must still be
-    # judged by the strict format, including texts DuckDB itself writes for odd values.
+    # A number equal to its own cast back to text skips the format check
+    # (validation._canonical_first); every other form DuckDB's casts would also accept
+    # must still be judged by the strict format. So must the texts DuckDB itself writes
+    # for odd dates and timestamps (infinity, BC), should dates ever take that path.
     text = (
         "invoice_id,line_number,product_id,product_group,quantity,unit_price,discount_pct,"
         "amount_excl_vat,cost_amount\n"

@@ -499,9 +499,10 @@ class _Loader:
         keys = [self.table.column_names.index(name) for name in self.table.key]
         key_list = ", ".join(f"t{i}" for i in keys)
         # Grouping by one 64-bit hash of the key is about twice as fast as grouping by
-        # the key's texts (10.9M invoice lines: 1.9 s instead of 3.4 s). Equal keys have
-        # equal hashes, so no repeated hash means no duplicate: the common case ends here.
-        # Otherwise only the records of a repeated hash are grouped by their key.
+        # the key's texts (a table of 10.9M invoice lines, one run each: 1.9 s against
+        # 3.4 s). Equal keys have equal hashes, so no repeated hash means no duplicate:
+        # the common case ends here. Otherwise only the records of a repeated hash are
+        # grouped by their key.
         repeated = f"""
             SELECT hash({key_list}) AS _key_hash
             FROM ({numbered_sql})

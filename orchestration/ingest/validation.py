@@ -81,29 +81,26 @@ def _decimal_forms(value: str, dialect: CsvDialect) -> list[tuple[str, str]]:
     ]
 
 
-def _canonical_first(value: str, cast: str, strict: str, shape: str = "") -> str:
+def _canonical_first(value: str, cast: str, strict: str) -> str:
     """SQL: `cast` when `value` is exactly the text DuckDB writes for it, else `strict`.
 
-    A value that equals its own cast back to text is in the canonical form (`46.06` for a
-    decimal(18, 2), `2026-04-01` for a date), which every strict format check accepts, so
-    the check is skipped for it. Almost every value of an ERP export is canonical; the
-    others (`46.1`, `+5`, `2026-4-1`, `1e3`) take the strict path as before. Measured on
-    10.9M invoice lines: the regular expressions cost about half of reading and typing.
-
-    `shape` (SQL, optional) excludes canonical texts the strict check would still refuse:
-    DuckDB also writes dates as `infinity` or `0044-03-15 (BC)`.
+    A number that equals its own cast back to text is in the canonical form (`46.06` for a
+    decimal(18, 2), `-3` for a bigint), which the strict format check accepts, so the
+    check is skipped for it. Almost every number of an ERP export is canonical; the others
+    (`46.1`, `+5`, `007`, `1e3`) take the strict path as before. Measured on the 10.9M
+    invoice lines at 100k relations (six number columns, three interleaved runs): typing
+    them took 10-20% less CPU than with the regular expressions alone. Dates and
+    timestamps gained nothing this way (their expressions are short), so they keep the
+    plain strict check.
     """
-    canonical = f"{cast}::varchar = {value}"
-    if shape:
-        canonical = f"{shape} AND {canonical}"
-    return f"CASE WHEN {canonical} THEN {cast} ELSE {strict} END"
+    return f"CASE WHEN {cast}::varchar = {value} THEN {cast} ELSE {strict} END"
 
 
 def _typed_sql(column: Column, value: str, dialect: CsvDialect) -> str:
     """SQL turning the cleaned text `value` into the raw type; NULL when it does not parse.
 
     Each cast sits behind a strict format check, because DuckDB's own casts are lenient
-    (they accept `2026-1-5`, a decimal point in a decimal-comma file, and so on); a value
+    (they accept `2026-1-5`, a decimal point in a decimal-comma file, and so on); a number
     in canonical form passes without it (`_canonical_first`).
     """
     kind = column.type
@@ -131,16 +128,12 @@ def _typed_sql(column: Column, value: str, dialect: CsvDialect) -> str:
             f"WHEN {_one_of_sql(lowered, _FALSE_WORDS)} THEN false END"
         )
     if kind == "date":
-        cast = f"try_cast({value} AS date)"
-        strict = f"CASE WHEN {_regex_ok(value, _DATE_PATTERN)} THEN {cast} END"
-        # YYYY-MM-DD is ten characters; the other texts of a date are not.
-        return _canonical_first(value, cast, strict, f"strlen({value}) = 10")
+        return f"CASE WHEN {_regex_ok(value, _DATE_PATTERN)} THEN try_cast({value} AS date) END"
     if kind == "timestamp":
-        cast = f"try_cast({value} AS timestamp)"
-        strict = f"CASE WHEN {_regex_ok(value, _TIMESTAMP_PATTERN)} THEN {cast} END"
-        # A four-digit year (not `infinity`, a fifth digit) and no ` (BC)`.
-        shape = f"substr({value}, 5, 1) = '-' AND NOT ends_with({value}, ')')"
-        return _canonical_first(value, cast, strict, shape)
+        return (
+            f"CASE WHEN {_regex_ok(value, _TIMESTAMP_PATTERN)} "
+            f"THEN try_cast({value} AS timestamp) END"
+        )
     raise ValueError(f"unknown contract type {kind!r} of column {column.name}")
 
 
