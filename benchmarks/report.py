@@ -85,7 +85,7 @@ def format_details(rows: list[dict]) -> str:
 
 
 def format_targets(rows: list[dict]) -> str:
-    out = ["\nTargets (issue #5):"]
+    out = ["\nTargets (issues #5, #19, #21):"]
     for row in rows:
         for key in ("target", "target_peer", "target_limit"):
             if key in row:
