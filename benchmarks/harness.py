@@ -14,9 +14,9 @@ import shutil
 import sys
 from pathlib import Path
 
-from benchmarks.dbt_tools import DBT
 from benchmarks.measure import run_measured
-from orchestration.settings import DBT_PROJECT_DIR, REPO_ROOT
+from orchestration.dbt_manifest import ensure_manifest
+from orchestration.settings import REPO_ROOT
 
 SCALES = {"small": 10_000, "medium": 100_000, "large": 1_000_000}
 DEFAULT_AS_OF = "2026-11-23"
@@ -45,11 +45,9 @@ def copy_db(source: Path, target: Path) -> None:
 
 
 def ensure_dagster_manifest() -> None:
-    """Dagster's dbt assets need dbt_project/target/manifest.json (`make manifest`)."""
-    if (DBT_PROJECT_DIR / "target" / "manifest.json").exists():
-        return
-    log("dbt_project/target/manifest.json missing: dbt parse (as `make manifest` does)")
-    run_measured([DBT, "parse", "--quiet"], cwd=DBT_PROJECT_DIR, label="dbt parse")
+    """Dagster's dbt assets need an up-to-date dbt_project/target/manifest.json (`make
+    manifest`): parsed again (untimed) when missing or older than a dbt file."""
+    ensure_manifest(log=log)
 
 
 def configure_bytecode(mode: str) -> dict:

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 
+from orchestration.dbt_manifest import ensure_manifest
 from orchestration.defs.jobs import replay_run_config, review_run_config
 from orchestration.settings import DATA_DIR, load_settings, parse_as_of
 from orchestration.warehouse.lock import EXIT_BUSY, WarehouseBusy, writer_lock
@@ -150,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
         with writer_lock(settings.warehouse, what, log=say):
             if args.command != "replay":
                 check_not_earlier(settings)
+            # Under the lock: two runs never rewrite the manifest at once.
+            ensure_manifest(log=say)
             return _run(args)
     except WarehouseBusy as error:
         print(f"{args.command}: {error}", file=sys.stderr)
@@ -157,6 +161,9 @@ def main(argv: list[str] | None = None) -> int:
     except EarlierAsOf as error:
         print(f"{args.command}: refused: {error}", file=sys.stderr)
         return 2
+    except subprocess.CalledProcessError:
+        print(f"{args.command}: dbt cannot parse the project (above); nothing ran", file=sys.stderr)
+        return 1
 
 
 def _run(args: argparse.Namespace) -> int:

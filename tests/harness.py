@@ -18,6 +18,7 @@ import urllib.request
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from orchestration.dbt_manifest import ensure_manifest
 from orchestration.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, REPO_ROOT
 
 AS_OF = dt.date(2026, 11, 23)
@@ -72,9 +73,8 @@ def run_dbt(
 
 
 def ensure_dbt_manifest() -> None:
-    """Dagster's dbt assets need the manifest before the definitions are imported."""
-    if not (DBT_PROJECT_DIR / "target" / "manifest.json").exists():
-        subprocess.run(dbt_command(["parse", "--quiet"]), cwd=DBT_PROJECT_DIR, check=True)
+    """Dagster's dbt assets need an up-to-date manifest before the definitions are imported."""
+    ensure_manifest()
 
 
 # The planning models, rebuilt on a private copy of a built warehouse for another as_of or

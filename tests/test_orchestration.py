@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import subprocess
+import time
 
 import dagster as dg
 import pytest
 
+from orchestration.dbt_manifest import manifest_outdated
 from orchestration.settings import (
     DEFAULT_MEMORY_LIMIT,
     load_settings,
@@ -25,6 +28,18 @@ def defs():
     from orchestration.definitions import defs
 
     return defs
+
+
+def test_a_manifest_is_outdated_when_missing_or_older_than_a_dbt_file(tmp_path):
+    manifest = tmp_path / "manifest.json"
+    assert manifest_outdated(manifest) == f"{manifest} is missing"
+    manifest.write_text("{}")
+    os.utime(manifest, (0, 0))
+    reason = manifest_outdated(manifest)
+    assert reason is not None and reason.endswith(f"changed after {manifest} was written")
+    hour_ahead = time.time() + 3600
+    os.utime(manifest, (hour_ahead, hour_ahead))
+    assert manifest_outdated(manifest) is None
 
 
 def test_definitions_load_with_every_source_and_mart(defs):

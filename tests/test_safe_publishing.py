@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration.dbt_manifest import MANIFEST, manifest_outdated
 from orchestration.settings import REPO_ROOT
 from orchestration.warehouse.status import failing_dbt_nodes, read_status, status_path
 from tests.harness import AS_OF, app_test, ensure_dbt_manifest, pipeline_env
@@ -151,6 +152,23 @@ def test_rerun_on_unchanged_input_gives_identical_marts(demo_sources, tmp_path):
     assert len(before) >= 13 and sum(len(rows) for rows in before.values()) > 1000
     for table in before:
         assert before[table] == after[table], f"{table} changed on a re-run of the same input"
+
+
+def test_a_refresh_parses_an_outdated_dbt_manifest_again_before_it_runs(demo_sources, tmp_path):
+    # A manifest older than the dbt files (a model added, and no `make manifest`) used to
+    # end the run in dagster-dbt with a bare KeyError once dbt ran the new node.
+    env = pipeline_env(demo_sources, tmp_path)
+    ensure_dbt_manifest()
+    assert manifest_outdated() is None
+    os.utime(MANIFEST, (0, 0))  # written in 1970: older than every dbt file
+    assert "changed after dbt_project/target/manifest.json was written" in manifest_outdated()
+    done = run_refresh(env)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "was written: dbt parse" in done.stderr
+    assert manifest_outdated() is None
+    again = run_refresh(env)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert "dbt parse" not in again.stderr
 
 
 def test_reader_sees_old_or_new_publication_while_three_refreshes_run(demo_sources, tmp_path):
