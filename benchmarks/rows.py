@@ -51,6 +51,23 @@ class Stage:
         order = sorted(range(len(self.runs)), key=lambda i: self.runs[i].seconds)
         return order[(len(order) - 1) // 2]
 
+    def table_seconds(self) -> dict[str, float]:
+        """Median seconds per table over the runs, for stages whose runs time each source
+        table (`detail["tables"]`: `table`, `seconds`), in the median run's order."""
+        names = [table["table"] for table in self.details[self.median_index]["tables"]]
+        return {
+            name: round(
+                median(
+                    [
+                        next(t["seconds"] for t in detail["tables"] if t["table"] == name)
+                        for detail in self.details
+                    ]
+                ),
+                3,
+            )
+            for name in names
+        }
+
     def row(self, **extra) -> dict:
         return {
             "stage": self.name,

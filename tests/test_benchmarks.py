@@ -227,3 +227,15 @@ def test_the_peer_row_says_which_marts_it_computes_out_of_the_projects():
     assert labelled["computes"] == [mart for _, mart, _ in CONSISTENCY_QUERIES.values()]
     assert set(labelled["computes"]) < set(marts)
     assert labelled["scope"].startswith(f"core marts only: 4 of the {len(marts)} marts")
+
+
+def test_per_table_seconds_are_medians_over_the_runs_in_the_median_runs_order():
+    stage = Stage("ingest", "small")
+    for seconds, tables in (
+        (9.0, [("b", 5.0), ("a", 1.0)]),
+        (7.0, [("b", 3.0), ("a", 4.0)]),
+        (8.0, [("b", 4.0), ("a", 2.0)]),
+    ):
+        detail = {"tables": [{"table": name, "seconds": s} for name, s in tables]}
+        stage.add(measured(seconds), detail)
+    assert list(stage.table_seconds().items()) == [("b", 4.0), ("a", 2.0)]

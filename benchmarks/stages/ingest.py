@@ -42,25 +42,13 @@ def rows(bench: ScaleBench) -> dict[str, dict]:
     detail = stage.details[stage.median_index]
     read = sum(table["rows_read"] for table in detail["tables"])
     size = sum(table["bytes"] for table in detail["tables"])
-    tables = {}
-    for table in detail["tables"]:
-        name = table["table"]
-        tables[name] = round(
-            median(
-                [
-                    next(t["seconds"] for t in d["tables"] if t["table"] == name)
-                    for d in stage.details
-                ]
-            ),
-            3,
-        )
     row = stage.row(
         rows=read,
         rows_per_s=round(read / stage.seconds),
         mb_per_s=round(size / 1e6 / stage.seconds, 1),
         source_mb=round(size / 1e6, 1),
         in_process_seconds=round(median([d["seconds"] for d in stage.details]), 3),
-        tables=tables,
+        tables=stage.table_seconds(),
         rows_rejected=sum(table["rows_rejected"] for table in detail["tables"]),
     )
     if any(table.get("statements") for table in detail["tables"]):

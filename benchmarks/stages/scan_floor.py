@@ -45,18 +45,7 @@ def rows(bench: ScaleBench) -> dict[str, dict]:
             rows_per_s=round(read / stage.seconds),
             mb_per_s=round(size / 1e6 / stage.seconds, 1),
             in_process_seconds=round(median([d["seconds"] for d in stage.details]), 3),
-            tables={
-                table["table"]: round(
-                    median(
-                        [
-                            next(t["seconds"] for t in d["tables"] if t["table"] == table["table"])
-                            for d in stage.details
-                        ]
-                    ),
-                    3,
-                )
-                for table in detail["tables"]
-            },
+            tables=stage.table_seconds(),
             note="SELECT count(*) FROM read_csv(..., columns = {contract types}) per source "
             "file, one in-memory connection: the disk and the CSV parser, nothing stored",
         )
