@@ -42,12 +42,12 @@ from benchmarks.harness import (
     RESULTS_FILE,
     configure_bytecode,
     copy_db,
-    ensure_dagster_manifest,
     log,
 )
 from benchmarks.measure import machine_info, run_measured
 from benchmarks.rows import median
 from benchmarks.stages.refresh import refresh_env
+from orchestration.dbt_manifest import ensure_manifest
 from orchestration.settings import DBT_PROJECT_DIR, REPO_ROOT
 
 REFRESH_VARIANTS = {
@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"no sources at {sources}: run python -m benchmarks.run first")
     work = BENCH_DIR / args.scale / "work" / "experiments"
     machine = machine_info()
-    ensure_dagster_manifest()
+    ensure_manifest(log=log)
     machine["bytecode"] = configure_bytecode(args.bytecode)
 
     # Every refresh variant starts from the same steady state: the benchmark's build.

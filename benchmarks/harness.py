@@ -15,7 +15,6 @@ import sys
 from pathlib import Path
 
 from benchmarks.measure import run_measured
-from orchestration.dbt_manifest import ensure_manifest
 from orchestration.settings import REPO_ROOT
 
 SCALES = {"small": 10_000, "medium": 100_000, "large": 1_000_000}
@@ -42,12 +41,6 @@ def copy_db(source: Path, target: Path) -> None:
     shutil.copyfile(source, target)
     if Path(f"{source}.wal").exists():
         shutil.copyfile(f"{source}.wal", f"{target}.wal")
-
-
-def ensure_dagster_manifest() -> None:
-    """Dagster's dbt assets need an up-to-date dbt_project/target/manifest.json (`make
-    manifest`): parsed again (untimed) when missing or older than a dbt file."""
-    ensure_manifest(log=log)
 
 
 def configure_bytecode(mode: str) -> dict:

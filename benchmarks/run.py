@@ -39,12 +39,12 @@ from benchmarks.harness import (
     RESULTS_FILE,
     SCALES,
     configure_bytecode,
-    ensure_dagster_manifest,
     log,
 )
 from benchmarks.measure import machine_info
 from benchmarks.report import format_details, format_table, format_targets, write_results
 from benchmarks.scale import STAGES, ScaleBench
+from orchestration.dbt_manifest import ensure_manifest
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     machine = machine_info()
     if "refresh" in stages:
-        ensure_dagster_manifest()
+        ensure_manifest(log=log)
     machine["bytecode"] = configure_bytecode(args.bytecode)
     log(
         f"benchmark: scales {scales}, stages {stages}, up to {args.repeats} runs "

@@ -72,11 +72,6 @@ def run_dbt(
     return done
 
 
-def ensure_dbt_manifest() -> None:
-    """Dagster's dbt assets need an up-to-date manifest before the definitions are imported."""
-    ensure_manifest()
-
-
 # The planning models, rebuilt on a private copy of a built warehouse for another as_of or
 # horizon (tests/test_visit_plan.py, tests/test_visit_outputs.py).
 PLANNING_MODELS = [
@@ -139,7 +134,7 @@ def run_job(env: dict[str, str], job_name: str = "nightly_refresh", run_config=N
     """Run a Dagster job in this process with `env` applied, restoring the environment."""
     import dagster as dg
 
-    ensure_dbt_manifest()
+    ensure_manifest()
     saved = {key: os.environ.get(key) for key in env}
     os.environ.update(env)
     Path(env["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)

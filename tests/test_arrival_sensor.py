@@ -10,8 +10,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from orchestration.dbt_manifest import ensure_manifest
 from orchestration.defs.sensors import source_arrival_sensor
-from tests.harness import ensure_dbt_manifest
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ def touch(path: Path, text: str) -> None:
 
 
 def test_off_by_default_and_part_of_the_code_location():
-    ensure_dbt_manifest()
+    ensure_manifest()
     from orchestration.definitions import defs
 
     sensor = defs.resolve_sensor_def("source_arrival_sensor")

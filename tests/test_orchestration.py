@@ -11,7 +11,7 @@ import time
 import dagster as dg
 import pytest
 
-from orchestration.dbt_manifest import manifest_outdated
+from orchestration.dbt_manifest import ensure_manifest, manifest_outdated
 from orchestration.settings import (
     DEFAULT_MEMORY_LIMIT,
     load_settings,
@@ -19,12 +19,12 @@ from orchestration.settings import (
 )
 from orchestration.warehouse.publication import connect_build
 from orchestration.warehouse.review import check_not_older_than, parse_period, period_for_date
-from tests.harness import ensure_dbt_manifest, run_dbt
+from tests.harness import run_dbt
 
 
 @pytest.fixture(scope="module")
 def defs():
-    ensure_dbt_manifest()
+    ensure_manifest()
     from orchestration.definitions import defs
 
     return defs

@@ -205,10 +205,10 @@ def test_an_override_from_the_cli_reaches_the_marts_and_the_latest_wins(demo_sou
 
 
 def test_dbt_reads_the_decisions_after_the_decisions_asset():
+    from orchestration.dbt_manifest import ensure_manifest
     from orchestration.definitions import defs
-    from tests.harness import ensure_dbt_manifest
 
-    ensure_dbt_manifest()
+    ensure_manifest()
     graph = defs.resolve_asset_graph()
     source = dg.AssetKey(["decisions", "decisions"])
     (staging,) = [

@@ -20,10 +20,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.dbt_manifest import MANIFEST, manifest_outdated
+from orchestration.dbt_manifest import MANIFEST, ensure_manifest, manifest_outdated
 from orchestration.settings import REPO_ROOT
 from orchestration.warehouse.status import failing_dbt_nodes, read_status, status_path
-from tests.harness import AS_OF, app_test, ensure_dbt_manifest, pipeline_env
+from tests.harness import AS_OF, app_test, pipeline_env
 
 pytestmark = pytest.mark.slow
 
@@ -158,7 +158,7 @@ def test_a_refresh_parses_an_outdated_dbt_manifest_again_before_it_runs(demo_sou
     # A manifest older than the dbt files (a model added, and no `make manifest`) used to
     # end the run in dagster-dbt with a bare KeyError once dbt ran the new node.
     env = pipeline_env(demo_sources, tmp_path)
-    ensure_dbt_manifest()
+    ensure_manifest()
     assert manifest_outdated() is None
     os.utime(MANIFEST, (0, 0))  # written in 1970: older than every dbt file
     assert "changed after dbt_project/target/manifest.json was written" in manifest_outdated()
@@ -171,7 +171,7 @@ def test_a_refresh_parses_an_outdated_dbt_manifest_again_before_it_runs(demo_sou
 def test_reader_sees_old_or_new_publication_while_three_refreshes_run(demo_sources, tmp_path):
     """Three refreshes (the second fails part-way, after ingestion rewrote the working
     warehouse) while another process reads through the dashboard's data functions."""
-    ensure_dbt_manifest()
+    ensure_manifest()
     dates = [AS_OF, AS_OF + dt.timedelta(days=10), AS_OF + dt.timedelta(days=20)]
     env = pipeline_env(demo_sources, tmp_path, as_of=AS_OF)
     published = Path(env["PYRAMID_WAREHOUSE"])

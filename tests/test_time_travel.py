@@ -23,6 +23,7 @@ import duckdb
 import pytest
 from dateutil.relativedelta import relativedelta
 
+from orchestration.dbt_manifest import ensure_manifest
 from orchestration.settings import REPO_ROOT, load_settings
 from orchestration.warehouse import lock
 from orchestration.warehouse.replay import (
@@ -32,7 +33,7 @@ from orchestration.warehouse.replay import (
     replay_path,
     replay_settings,
 )
-from tests.harness import AS_OF, app_test, ensure_dbt_manifest, pipeline_env, run_dbt
+from tests.harness import AS_OF, app_test, pipeline_env, run_dbt
 
 HALF_A_YEAR_EARLIER = AS_OF - relativedelta(months=6)
 
@@ -181,7 +182,7 @@ def test_dagster_runs_that_write_are_queued_one_at_a_time(tmp_path, monkeypatch)
     from orchestration.cli import DAGSTER_CONFIG, ensure_dagster_home
     from orchestration.defs.jobs import WRITER_TAG
 
-    ensure_dbt_manifest()
+    ensure_manifest()
     from orchestration.definitions import defs
 
     for name in ("nightly_refresh", "segment_review", "replay"):

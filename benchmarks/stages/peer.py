@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from benchmarks.harness import PYTHON, log
 from benchmarks.measure import run_measured
 from benchmarks.rows import median
+from orchestration.dbt_manifest import MANIFEST
 from orchestration.settings import REPO_ROOT
 
 if TYPE_CHECKING:
@@ -124,10 +125,9 @@ def check_peer(bench: ScaleBench, marts: Path) -> dict:
 
 def project_marts() -> list[str]:
     """The marts the dbt project (and so the limit and the refresh) builds, from its manifest."""
-    manifest = REPO_ROOT / "dbt_project" / "target" / "manifest.json"
-    if not manifest.exists():
+    if not MANIFEST.exists():
         return []
-    nodes = json.loads(manifest.read_text())["nodes"].values()
+    nodes = json.loads(MANIFEST.read_text())["nodes"].values()
     return sorted(
         f"{node['schema']}.{node['name']}"
         for node in nodes

@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from benchmarks.dbt_tools import summarize_run_results
-from benchmarks.harness import PYTHON, copy_db, ensure_dagster_manifest, log
+from benchmarks.harness import PYTHON, copy_db, log
 from benchmarks.measure import run_measured
 from benchmarks.rows import Stage, median, rounded
+from orchestration.dbt_manifest import ensure_manifest
 from orchestration.settings import REPO_ROOT, load_settings
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ def refresh_env(folder: Path, sources: Path, as_of: str) -> dict[str, str]:
 def run(bench: ScaleBench) -> None:
     env = refresh_env(bench.refresh_dir, bench.sources, bench.as_of)
     if "refresh" not in bench.stages:
-        ensure_dagster_manifest()
+        ensure_manifest(log=log)
         shutil.rmtree(bench.refresh_dir, ignore_errors=True)
         home = bench.refresh_dir / "dagster_home"
         # `orchestration.cli` writes its dagster.yaml there, as for a user.
